@@ -1,0 +1,163 @@
+"""Who sits on a committee: the committee itself, parties, people and their memberships."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class NumberingScheme(models.TextChoices):
+    PER_MEETING = "per_meeting", _("Starts at § 1 in every meeting")
+    PER_YEAR = "per_year", _("Runs on through the calendar year")
+
+
+class Tense(models.TextChoices):
+    PAST = "past", _("Past tense (yrkade, fann)")
+    PRESENT = "present", _("Present tense (yrkar, finner)")
+
+
+class Committee(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    municipality = models.CharField(_("municipality"), max_length=120)
+    seats = models.PositiveSmallIntegerField(
+        _("number of seats"), help_text=_("Members with a vote; quorum needs more than half of them.")
+    )
+    body_noun = models.CharField(
+        _("what the protocol calls the committee"), max_length=60, default="nämnden"
+    )
+    numbering = models.CharField(
+        _("§ numbering"), max_length=20, choices=NumberingScheme, default=NumberingScheme.PER_MEETING
+    )
+    tense = models.CharField(_("tense"), max_length=10, choices=Tense, default=Tense.PAST)
+    heading_decision = models.CharField(_("heading: decision"), max_length=60, default="BESLUT")
+    heading_matter = models.CharField(_("heading: matter"), max_length=60, default="Ärendet")
+    heading_motions = models.CharField(_("heading: motions"), max_length=60, default="Förslag till beslut")
+    heading_procedure = models.CharField(_("heading: procedure"), max_length=60, default="Beslutsgång")
+    heading_reservation = models.CharField(_("heading: reservation"), max_length=60, default="Reservation")
+    heading_statement = models.CharField(
+        _("heading: special statement"), max_length=60, default="Särskilt uttalande"
+    )
+    heading_minute_note = models.CharField(
+        _("heading: minute note"), max_length=60, default="Protokollsanteckning"
+    )
+    protocol_kept_at = models.CharField(
+        _("where the protocol is kept"), max_length=200, blank=True
+    )
+    secretaries = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="committees_served", verbose_name=_("secretaries")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def quorum(self) -> int:
+        """The least number of serving members for the committee to decide (KL 6:27)."""
+        return self.seats // 2 + 1
+
+
+class Party(models.Model):
+    abbreviation = models.CharField(_("abbreviation"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.abbreviation})"
+
+
+class Person(models.Model):
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("user account"),
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Role(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    FIRST_VICE_CHAIR = "first_vice_chair", _("Vice chair")
+    SECOND_VICE_CHAIR = "second_vice_chair", _("Second vice chair")
+    MEMBER = "member", _("Member")
+    SUBSTITUTE = "substitute", _("Substitute")
+
+
+# The protocol's own words for the roles, which stay Swedish whatever the UI language.
+ROLE_TITLES = {
+    Role.CHAIR: "ordförande",
+    Role.FIRST_VICE_CHAIR: "vice ordförande",
+    Role.SECOND_VICE_CHAIR: "andre vice ordförande",
+    Role.MEMBER: "ledamot",
+    Role.SUBSTITUTE: "ersättare",
+}
+
+
+class MembershipQuerySet(models.QuerySet):
+    def on(self, day: datetime.date) -> "MembershipQuerySet":
+        """Memberships in force on that day."""
+        return self.filter(Q(start__lte=day) | Q(start__isnull=True)).filter(
+            Q(end__gte=day) | Q(end__isnull=True)
+        )
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("committee")
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name=_("party")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("to"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("order on the roll"), default=0)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "position", "id"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=models.F("start")),
+                name="membership_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}, {self.committee.short_name})"
+
+    @property
+    def votes(self) -> bool:
+        return self.role != Role.SUBSTITUTE

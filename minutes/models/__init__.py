@@ -1,0 +1,43 @@
+from minutes.models.item import Item
+from minutes.models.meeting import Adjuster, Attendance, AttendanceFunction, Meeting, MeetingStatus
+from minutes.models.procedure import (
+    Ballot,
+    BallotChoice,
+    CastingVote,
+    Motion,
+    MotionKind,
+    MotionMover,
+    Proposition,
+    PropositionKind,
+)
+from minutes.models.statements import (
+    Recusal,
+    Reservation,
+    ReservationMember,
+    Statement,
+    StatementAuthor,
+    StatementKind,
+)
+
+__all__ = [
+    "Adjuster",
+    "Attendance",
+    "AttendanceFunction",
+    "Ballot",
+    "BallotChoice",
+    "CastingVote",
+    "Item",
+    "Meeting",
+    "MeetingStatus",
+    "Motion",
+    "MotionKind",
+    "MotionMover",
+    "Proposition",
+    "PropositionKind",
+    "Recusal",
+    "Reservation",
+    "ReservationMember",
+    "Statement",
+    "StatementAuthor",
+    "StatementKind",
+]

@@ -1,0 +1,123 @@
+"""A meeting (sammanträde), who attended it and who adjusts its protocol."""
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import Committee, Person
+
+ADJUSTMENT_DAYS = 14  # KL 5:69
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    LOCKED = "locked", _("Sent for adjustment")
+    ADJUSTED = "adjusted", _("Adjusted")
+    ANNOUNCED = "announced", _("Announced")
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("committee")
+    )
+    number = models.PositiveSmallIntegerField(_("number in the year"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=MeetingStatus, default=MeetingStatus.DRAFT)
+    chair = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("chair")
+    )
+    secretary = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("secretary")
+    )
+    adjustment_at = models.DateTimeField(_("time of adjustment"), null=True, blank=True)
+    adjustment_place = models.CharField(_("place of adjustment"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-date", "-number"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__isnull=True)
+                | models.Q(start_time__isnull=True)
+                | models.Q(end_time__gte=models.F("start_time")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee.short_name} {self.date:%Y-%m-%d} (nr {self.number}/{self.date.year})"
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def adjustment_deadline(self) -> datetime.date:
+        return self.date + datetime.timedelta(days=ADJUSTMENT_DAYS)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == MeetingStatus.DRAFT
+
+
+class AttendanceFunction(models.TextChoices):
+    SERVING = "serving", _("Serving (member or substitute with a vote)")
+    NON_SERVING = "non_serving", _("Substitute present, not serving")
+    OTHER = "other", _("Other present")
+
+
+class Attendance(models.Model):
+    """One person's presence in one function over a range of §§ (the whole meeting by default).
+
+    Serving status is per §: a late arrival is a substitute serving up to a §, then the member
+    from the next one, each as a row with its range.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person"))
+    function = models.CharField(_("function"), max_length=20, choices=AttendanceFunction)
+    replaces = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("serving in place of"),
+    )
+    from_item = models.ForeignKey(
+        "minutes.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("from §")
+    )
+    to_item = models.ForeignKey(
+        "minutes.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("to §")
+    )
+    title = models.CharField(_("title"), max_length=120, blank=True, help_text=_("For others present, e.g. their office."))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_function_display()})"
+
+
+class Adjuster(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="adjusters")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        verbose_name = _("adjuster")
+        verbose_name_plural = _("adjusters")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="adjuster_once_per_meeting")]
+
+    def __str__(self) -> str:
+        return str(self.person)
