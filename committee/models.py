@@ -26,9 +26,7 @@ class Committee(models.Model):
     seats = models.PositiveSmallIntegerField(
         _("number of seats"), help_text=_("Members with a vote; quorum needs more than half of them.")
     )
-    body_noun = models.CharField(
-        _("what the protocol calls the committee"), max_length=60, default="nämnden"
-    )
+    body_noun = models.CharField(_("what the protocol calls the committee"), max_length=60, default="nämnden")
     numbering = models.CharField(
         _("§ numbering"), max_length=20, choices=NumberingScheme, default=NumberingScheme.PER_MEETING
     )
@@ -44,9 +42,7 @@ class Committee(models.Model):
     heading_minute_note = models.CharField(
         _("heading: minute note"), max_length=60, default="Protokollsanteckning"
     )
-    protocol_kept_at = models.CharField(
-        _("where the protocol is kept"), max_length=200, blank=True
-    )
+    protocol_kept_at = models.CharField(_("where the protocol is kept"), max_length=200, blank=True)
     secretaries = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="committees_served", verbose_name=_("secretaries")
     )
@@ -130,12 +126,19 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person")
+    )
     committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("committee")
     )
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name=_("party")
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("party"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role)
     start = models.DateField(_("from"), null=True, blank=True)

@@ -80,7 +80,9 @@ class Attendance(models.Model):
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person")
+    )
     function = models.CharField(_("function"), max_length=20, choices=AttendanceFunction)
     replaces = models.ForeignKey(
         Person,
@@ -91,12 +93,24 @@ class Attendance(models.Model):
         verbose_name=_("serving in place of"),
     )
     from_item = models.ForeignKey(
-        "minutes.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("from §")
+        "minutes.Item",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from §"),
     )
     to_item = models.ForeignKey(
-        "minutes.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("to §")
+        "minutes.Item",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to §"),
     )
-    title = models.CharField(_("title"), max_length=120, blank=True, help_text=_("For others present, e.g. their office."))
+    title = models.CharField(
+        _("title"), max_length=120, blank=True, help_text=_("For others present, e.g. their office.")
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -117,7 +131,9 @@ class Adjuster(models.Model):
         ordering = ["meeting", "position", "id"]
         verbose_name = _("adjuster")
         verbose_name_plural = _("adjusters")
-        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="adjuster_once_per_meeting")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="adjuster_once_per_meeting")
+        ]
 
     def __str__(self) -> str:
         return str(self.person)

@@ -87,7 +87,12 @@ class Proposition(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=30, choices=PropositionKind)
     outcome = models.ForeignKey(
-        Motion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("the chair found")
+        Motion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("the chair found"),
     )
     voted = models.BooleanField(_("roll-call vote"), default=False)
     yes_motion = models.ForeignKey(
@@ -123,7 +128,9 @@ class Ballot(models.Model):
         ordering = ["proposition", "id"]
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        constraints = [models.UniqueConstraint(fields=["proposition", "person"], name="one_ballot_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["proposition", "person"], name="one_ballot_per_member")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_choice_display()}"

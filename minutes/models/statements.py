@@ -92,4 +92,6 @@ class StatementAuthor(Participant):
     class Meta(Participant.Meta):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
-        constraints = [models.UniqueConstraint(fields=["statement", "person"], name="author_once_per_statement")]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "person"], name="author_once_per_statement")
+        ]

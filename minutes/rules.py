@@ -1,0 +1,200 @@
+"""The rules of shared/domain.md §2, checked against what is stored for a §.
+
+Services write inside a transaction, then call `check_item`; a broken rule raises
+ValidationError and the transaction rolls back, so no path (form, admin, import) can leave a
+§ that breaks them.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from committee.models import NumberingScheme
+from minutes.attendance import Presence, Replacement, serving_ids
+from minutes.models import (
+    Attendance,
+    BallotChoice,
+    CastingVote,
+    Item,
+    Motion,
+    MotionMover,
+    Proposition,
+    PropositionKind,
+    Recusal,
+    ReservationMember,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # a field name or a path such as "motions[1].movers[0]"
+    message: str
+
+
+def presences(meeting_id: int) -> list[Presence]:
+    rows = Attendance.objects.filter(meeting_id=meeting_id).select_related("from_item", "to_item")
+    return [
+        Presence(
+            person_id=row.person_id,
+            function=row.function,
+            replaces_id=row.replaces_id,
+            first=row.from_item.position if row.from_item else None,
+            last=row.to_item.position if row.to_item else None,
+        )
+        for row in rows
+    ]
+
+
+def serving_on(item: Item) -> list[int]:
+    recusals = [Replacement(r.person_id, r.substitute_id) for r in item.recusals.all()]
+    return serving_ids(presences(item.meeting_id), recusals, item.position)
+
+
+def tally(choices: list[str]) -> tuple[int, int, int]:
+    counts = Counter(choices)
+    return counts[BallotChoice.YES], counts[BallotChoice.NO], counts[BallotChoice.ABSTAIN]
+
+
+def item_problems(item: Item) -> list[Problem]:
+    problems: list[Problem] = []
+    serving = set(serving_on(item))
+    recusals = list(Recusal.objects.filter(item=item).select_related("person"))
+    recused = {r.person_id for r in recusals}
+    motions = list(Motion.objects.filter(item=item))
+    motion_ids = {m.id for m in motions}
+
+    for index, recusal in enumerate(recusals):
+        if recusal.substitute_id == recusal.person_id:
+            problems.append(
+                Problem(f"recusals[{index}].substitute", _("A member cannot serve in their own place."))
+            )
+
+    movers = MotionMover.objects.filter(motion__item=item).select_related("person", "motion")
+    motion_index = {m.id: i for i, m in enumerate(motions)}
+    for mover in movers:
+        where = f"motions[{motion_index[mover.motion_id]}].movers"
+        if mover.person_id in recused:
+            problems.append(
+                Problem(where, _("%(name)s is recused on this § and cannot move.") % {"name": mover.person})
+            )
+        elif mover.person_id not in serving:
+            problems.append(
+                Problem(
+                    where, _("%(name)s is not serving on this § and cannot move.") % {"name": mover.person}
+                )
+            )
+    for index, motion in enumerate(motions):
+        if not any(m.motion_id == motion.id for m in movers):
+            problems.append(Problem(f"motions[{index}].movers", _("A motion needs at least one mover.")))
+
+    abstained: set[int] = set()
+    voted = False
+    for index, proposition in enumerate(
+        Proposition.objects.filter(item=item).prefetch_related("ballots__person")
+    ):
+        where = f"propositions[{index}]"
+        for field in ("outcome_id", "yes_motion_id", "no_motion_id"):
+            value = getattr(proposition, field)
+            if value is not None and value not in motion_ids:
+                problems.append(Problem(f"{where}.{field[:-3]}", _("The motion belongs to another §.")))
+        if proposition.kind in (PropositionKind.AGAINST_EACH_OTHER, PropositionKind.SINGLE) and not (
+            proposition.outcome_id or proposition.voted
+        ):
+            problems.append(Problem(f"{where}.outcome", _("Say which motion the chair found adopted.")))
+        if not proposition.voted:
+            if proposition.casting_vote:
+                problems.append(Problem(f"{where}.casting_vote", _("A casting vote needs a roll-call vote.")))
+            continue
+        voted = True
+        if not (proposition.yes_motion_id and proposition.no_motion_id):
+            problems.append(
+                Problem(f"{where}.yes_motion", _("A vote needs a motion for Ja and one for Nej."))
+            )
+        elif proposition.yes_motion_id == proposition.no_motion_id:
+            problems.append(Problem(f"{where}.no_motion", _("Ja and Nej must be different motions.")))
+        ballots = list(proposition.ballots.all())
+        for ballot in ballots:
+            if ballot.person_id in recused:
+                problems.append(
+                    Problem(
+                        f"{where}.ballots",
+                        _("%(name)s is recused on this § and cannot vote.") % {"name": ballot.person},
+                    )
+                )
+            elif ballot.person_id not in serving:
+                problems.append(
+                    Problem(
+                        f"{where}.ballots",
+                        _("%(name)s is not serving on this § and cannot vote.") % {"name": ballot.person},
+                    )
+                )
+            if ballot.choice == BallotChoice.ABSTAIN:
+                abstained.add(ballot.person_id)
+        yes, no, _abstain = tally([b.choice for b in ballots])
+        if not ballots:
+            problems.append(Problem(f"{where}.ballots", _("A roll-call vote needs the members' votes.")))
+        elif yes == no and not proposition.casting_vote:
+            problems.append(
+                Problem(f"{where}.casting_vote", _("The vote is tied: the chair's casting vote decides."))
+            )
+        elif yes != no and proposition.casting_vote:
+            problems.append(Problem(f"{where}.casting_vote", _("There is no tie, so no casting vote.")))
+        elif proposition.casting_vote and proposition.casting_vote not in CastingVote.values:
+            problems.append(Problem(f"{where}.casting_vote", _("Unknown casting vote.")))
+
+    took_part = serving - abstained if voted else serving
+    reservers = ReservationMember.objects.filter(reservation__item=item).select_related(
+        "person", "reservation"
+    )
+    reservation_ids = list(item.reservations.values_list("id", "in_favour_of_id"))
+    reservation_index = {rid: i for i, (rid, _m) in enumerate(reservation_ids)}
+    for rid, motion_id in reservation_ids:
+        if motion_id is not None and motion_id not in motion_ids:
+            problems.append(
+                Problem(
+                    f"reservations[{reservation_index[rid]}].in_favour_of",
+                    _("The motion belongs to another §."),
+                )
+            )
+    for member in reservers:
+        where = f"reservations[{reservation_index[member.reservation_id]}].members"
+        if member.person_id in recused:
+            problems.append(
+                Problem(
+                    where, _("%(name)s is recused on this § and cannot reserve.") % {"name": member.person}
+                )
+            )
+        elif member.person_id not in took_part:
+            problems.append(
+                Problem(
+                    where,
+                    _("%(name)s did not take part in the decision and cannot reserve.")
+                    % {"name": member.person},
+                )
+            )
+    return problems
+
+
+def numbering_problems(item: Item) -> list[Problem]:
+    """§ numbers are unique in the meeting, and in the year when the committee numbers by year."""
+    meeting = item.meeting
+    same = Item.objects.filter(number=item.number).exclude(pk=item.pk)
+    if meeting.committee.numbering == NumberingScheme.PER_YEAR:
+        same = same.filter(meeting__committee_id=meeting.committee_id, meeting__date__year=meeting.date.year)
+    else:
+        same = same.filter(meeting=meeting)
+    if same.exists():
+        return [Problem("number", _("§ %(number)s is already used.") % {"number": item.number})]
+    return []
+
+
+def check_item(item: Item) -> None:
+    """Raise ValidationError, keyed by where the problem is, if the § breaks a rule."""
+    problems = item_problems(item) + numbering_problems(item)
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(problem.where, []).append(problem.message)
+        raise ValidationError(errors)
