@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from committee.models import Committee
+from minutes.demo import demo_logins, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo committee and its meeting (the seed's § 10) into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when committees exist.")
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if Committee.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already has data; the demo was not loaded.")
+                return
+            raise CommandError("The database already has committees; loaddemo needs an empty database.")
+        meeting = load_demo()
+        self.stdout.write(f"Loaded the demo: {meeting} (meeting {meeting.pk}).")
+        for role, username, password in demo_logins():
+            self.stdout.write(f"  {role}: {username} / {password}")

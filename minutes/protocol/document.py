@@ -1,0 +1,174 @@
+"""Phrase, second half: arrange a §'s sentences into the sections the protocol prints.
+
+The result is plain text in a fixed structure, so the HTML and the text renderings cannot
+drift apart: both templates only lay out what is decided here.
+"""
+
+from dataclasses import dataclass
+
+from minutes.models import AttendanceFunction, BallotChoice
+from minutes.models.item import paragraphs
+from minutes.protocol import phrases
+from minutes.protocol.snapshot import AttendanceData, ItemSnapshot, PersonRef, ProtocolSnapshot
+
+BALLOT_WORDS = {BallotChoice.YES: "Ja", BallotChoice.NO: "Nej", BallotChoice.ABSTAIN: "Avstår"}
+
+
+@dataclass(frozen=True)
+class RollCall:
+    """A roll-call list (voteringslista): every serving member and how they voted."""
+
+    question: str
+    rows: tuple[tuple[str, str], ...]
+    yes: int
+    no: int
+    abstain: int
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    kind: str  # decision, matter, motions, procedure, reservation, statement, minute_note
+    paragraphs: tuple[str, ...] = ()
+    names: str = ""  # the members a reservation or statement is made by
+    roll_calls: tuple[RollCall, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemDocument:
+    number: int
+    heading: str
+    sections: tuple[Section, ...]
+    withheld: bool = False  # a confidential § in the public version: heading only
+
+    @property
+    def title_line(self) -> str:
+        return f"§ {self.number} {self.heading}"
+
+
+def numbered(points: list[str]) -> tuple[str, ...]:
+    if len(points) <= 1:
+        return tuple(points)
+    return tuple(f"{n}. {point}" for n, point in enumerate(points, start=1))
+
+
+def roll_call(proposition, item: ItemSnapshot) -> RollCall:
+    cast = {b.person.id: b.choice for b in proposition.ballots}
+    voters: list[PersonRef] = list(item.serving) + [
+        b.person for b in proposition.ballots if b.person not in item.serving
+    ]
+    rows = tuple((phrases.person(p), BALLOT_WORDS.get(cast.get(p.id), "Frånvarande")) for p in voters)
+    counts = phrases.tally(proposition)
+    yes = phrases.motion_label(item.motion(proposition.yes_motion_id), item)
+    no = phrases.motion_label(item.motion(proposition.no_motion_id), item)
+    return RollCall(
+        f"Ja för bifall till {yes}, nej för bifall till {no}", rows, counts.yes, counts.no, counts.abstain
+    )
+
+
+def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: bool = False) -> ItemDocument:
+    if public and item.confidential:
+        return ItemDocument(item.number, item.public_heading, (), withheld=True)
+    style = protocol.style
+    chair_id = protocol.chair_id
+    sections: list[Section] = []
+
+    if item.decision_points:
+        sections.append(Section(style.heading_decision, "decision", numbered(item.decision_points)))
+
+    matter = list(item.matter_paragraphs)
+    report = phrases.report_sentence(item, style)
+    if report:
+        matter.append(report)
+    if item.dnr:
+        matter.append(f"Dnr {item.dnr}")
+    if matter:
+        sections.append(Section(style.heading_matter, "matter", tuple(matter)))
+
+    shown_by_reservation = {
+        r.in_favour_of_id for r in item.reservations if not r.text.strip() and r.in_favour_of_id is not None
+    }
+    motions: list[str] = []
+    for motion in item.motions:
+        motions.append(phrases.motion_sentence(motion, item, style, chair_id))
+        if motion.text.strip() and motion.id not in shown_by_reservation and motion.kind != "refer_back":
+            motions.extend(paragraphs(motion.text))
+    if motions:
+        sections.append(Section(style.heading_motions, "motions", tuple(motions)))
+
+    procedure: list[str] = []
+    for proposition in item.propositions:
+        procedure.extend(phrases.procedure_sentences(proposition, item, style))
+    procedure.extend(phrases.recusal_sentence(r, style) for r in item.recusals)
+    if item.immediately_adjusted:
+        procedure.append(phrases.immediate_adjustment_sentence(style))
+    roll_calls = tuple(roll_call(p, item) for p in item.propositions if p.voted)
+    if procedure or roll_calls:
+        sections.append(
+            Section(style.heading_procedure, "procedure", tuple(procedure), roll_calls=roll_calls)
+        )
+
+    for reservation in item.reservations:
+        text = phrases.reservation_text(reservation, item)
+        if text.strip():
+            sections.append(
+                Section(
+                    style.heading_reservation,
+                    "reservation",
+                    tuple(paragraphs(text)),
+                    names=phrases.names(reservation.members),
+                )
+            )
+        else:
+            sentence = phrases.reservation_sentence(reservation, item, style)
+            sections.append(Section(style.heading_reservation, "reservation", (sentence,)))
+
+    for statement in item.statements:
+        sections.append(
+            Section(
+                phrases.statement_heading(statement, style),
+                statement.kind,
+                tuple(paragraphs(statement.text)),
+                names=phrases.names(statement.authors),
+            )
+        )
+    return ItemDocument(item.number, item.heading, tuple(sections))
+
+
+@dataclass(frozen=True)
+class RollEntry:
+    text: str  # "Lars Bäck (V), ordförande" or "Eva Ek (M) för Arne Fredholm (M) §§ 1–9"
+
+
+def _range(entry: AttendanceData) -> str:
+    first, last = entry.from_number, entry.to_number
+    if first is None and last is None:
+        return ""
+    if first is not None and last is not None:
+        return f" § {first}" if first == last else f" §§ {first}–{last}"
+    return f" från § {first}" if first is not None else f" till och med § {last}"
+
+
+def roll_entries(protocol: ProtocolSnapshot) -> dict[str, list[str]]:
+    """The first page's lists of who attended, in roll order."""
+    roll: dict[str, list[str]] = {"members": [], "substitutes": [], "non_serving": [], "others": []}
+    for entry in protocol.attendance:
+        name = phrases.person(entry.person)
+        if entry.function == AttendanceFunction.SERVING and entry.replaces is None:
+            title = entry.person.role_title
+            if entry.person.role in ("chair", "first_vice_chair", "second_vice_chair"):
+                name += f", {title}"
+            roll["members"].append(name + _range(entry))
+        elif entry.function == AttendanceFunction.SERVING:
+            roll["substitutes"].append(f"{name} för {phrases.person(entry.replaces)}{_range(entry)}")
+        elif entry.function == AttendanceFunction.NON_SERVING:
+            roll["non_serving"].append(name + _range(entry))
+        else:
+            roll["others"].append(name + (f", {entry.title}" if entry.title else "") + _range(entry))
+    for item in protocol.items:
+        for recusal in item.recusals:
+            if recusal.substitute:
+                roll["substitutes"].append(
+                    f"{phrases.person(recusal.substitute)} för {phrases.person(recusal.person)} § {item.number}"
+                )
+    return roll

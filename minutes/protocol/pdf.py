@@ -1,0 +1,38 @@
+"""Print: WeasyPrint turns the protocol's HTML into an archival PDF. Nothing else lives here.
+
+WeasyPrint is imported only in this module because the import alone takes most of a second.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+
+STATIC_ROOTS = [Path(p).resolve() for p in getattr(settings, "STATICFILES_DIRS", [])]
+
+
+class RefusedFetch(ValueError):
+    pass
+
+
+def refuse_foreign(url: str, *args, **kwargs):
+    """Let the renderer read our own static files only, never the network or the disk at large.
+
+    User text is escaped, but this stops any markup that slipped through from fetching a URL
+    or reading a local file into the archived document.
+    """
+    from weasyprint.urls import default_url_fetcher
+
+    if url.startswith("file://"):
+        path = Path(url.removeprefix("file://")).resolve()
+        if any(path.is_relative_to(root) for root in STATIC_ROOTS):
+            return default_url_fetcher(url, *args, **kwargs)
+    raise RefusedFetch(f"The protocol may not load {url!r}")
+
+
+def html_to_pdf(html: str, *, archival: bool = True) -> bytes:
+    """Print HTML to PDF; the archival form is PDF/A-3b."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, url_fetcher=refuse_foreign, base_url=str(settings.BASE_DIR))
+    options = {"pdf_variant": "pdf/a-3b"} if archival else {}
+    return document.write_pdf(**options)

@@ -1,0 +1,85 @@
+"""Render: Jinja2 templates turn a snapshot into the protocol's HTML and plain text.
+
+The protocol is a legal document, so rendering is strict: an undefined name is an error
+(StrictUndefined), user text is always escaped in HTML, and nothing here queries the database.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from minutes.protocol.document import ItemDocument, item_document, roll_entries
+from minutes.protocol.snapshot import ProtocolSnapshot
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+Format = str  # "html" or "text"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to render: the whole protocol, one § as it stands in it, or a certified extract."""
+
+    kind: str = "protocol"  # protocol, item, extract
+    numbers: tuple[int, ...] = ()
+    public: bool = False
+    certified_on: datetime.date | None = None
+
+
+def swedish_date(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def clock(value: datetime.time | None) -> str:
+    return value.strftime("%H.%M") if value else ""
+
+
+@cache
+def environment(fmt: Format) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=fmt == "html",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = swedish_date
+    env.filters["clock"] = clock
+    return env
+
+
+def documents(snapshot: ProtocolSnapshot, request: Request) -> list[ItemDocument]:
+    items = snapshot.items
+    if request.numbers:
+        wanted = set(request.numbers)
+        missing = wanted - {item.number for item in items}
+        if missing:
+            raise KeyError(f"The meeting has no § {', '.join(str(n) for n in sorted(missing))}")
+        items = tuple(item for item in items if item.number in wanted)
+    return [item_document(item, snapshot, public=request.public) for item in items]
+
+
+def render(snapshot: ProtocolSnapshot, request: Request, fmt: Format) -> str:
+    suffix = {"html": "html.j2", "text": "txt.j2"}[fmt]
+    template = environment(fmt).get_template(f"{request.kind}.{suffix}")
+    items = documents(snapshot, request)
+    return template.render(
+        p=snapshot,
+        items=items,
+        roll=roll_entries(snapshot),
+        public=request.public,
+        certified_on=request.certified_on,
+        numbers=", ".join(str(i.number) for i in items),
+    )
+
+
+def render_html(snapshot: ProtocolSnapshot, request: Request = Request()) -> str:
+    return render(snapshot, request, "html")
+
+
+def render_text(snapshot: ProtocolSnapshot, request: Request = Request()) -> str:
+    return render(snapshot, request, "text")

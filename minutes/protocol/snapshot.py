@@ -1,0 +1,389 @@
+"""Gather: one read of the database into frozen dataclasses of plain values.
+
+Names, parties and roles are taken as they were on the meeting day, so a later change of
+party never rewrites an old protocol. Nothing after this step touches the ORM.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from committee.models import ROLE_TITLES, Committee, Membership, Role
+from minutes.attendance import Presence, Replacement, serving_ids
+from minutes.models import (
+    Adjuster,
+    Attendance,
+    Ballot,
+    Item,
+    Meeting,
+    Motion,
+    MotionMover,
+    Proposition,
+    Recusal,
+    Reservation,
+    ReservationMember,
+    Statement,
+    StatementAuthor,
+)
+from minutes.models.item import paragraphs
+
+# Where several memberships name the same person, the one with the highest office wins.
+ROLE_RANK = [Role.CHAIR, Role.FIRST_VICE_CHAIR, Role.SECOND_VICE_CHAIR, Role.MEMBER, Role.SUBSTITUTE]
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    tense: str
+    body_noun: str
+    heading_decision: str
+    heading_matter: str
+    heading_motions: str
+    heading_procedure: str
+    heading_reservation: str
+    heading_statement: str
+    heading_minute_note: str
+
+    @classmethod
+    def of(cls, committee: Committee) -> "HouseStyle":
+        return cls(**{name: getattr(committee, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    id: int
+    first_name: str
+    last_name: str
+    party: str = ""  # the party abbreviation on the meeting day
+    role: str = ""  # a committee.Role value, or "" for someone who is not a member
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def role_title(self) -> str:
+        return ROLE_TITLES.get(self.role, "")
+
+
+@dataclass(frozen=True)
+class Named:
+    """A person on a motion, reservation or statement; `with_others` prints "m fl"."""
+
+    person: PersonRef
+    with_others: bool = False
+
+
+@dataclass(frozen=True)
+class MotionData:
+    id: int
+    kind: str
+    movers: tuple[Named, ...]
+    text: str = ""
+    wording: str = ""
+
+
+@dataclass(frozen=True)
+class BallotData:
+    person: PersonRef
+    choice: str
+
+
+@dataclass(frozen=True)
+class PropositionData:
+    kind: str
+    outcome_id: int | None = None
+    voted: bool = False
+    yes_motion_id: int | None = None
+    no_motion_id: int | None = None
+    casting_vote: str = ""
+    ballots: tuple[BallotData, ...] = ()
+    wording: str = ""
+
+
+@dataclass(frozen=True)
+class RecusalData:
+    person: PersonRef
+    left_room: bool = True
+    substitute: PersonRef | None = None
+    wording: str = ""
+
+
+@dataclass(frozen=True)
+class ReservationData:
+    members: tuple[Named, ...]
+    in_favour_of_id: int | None = None
+    text: str = ""
+    wording: str = ""
+
+
+@dataclass(frozen=True)
+class StatementData:
+    kind: str
+    authors: tuple[Named, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemSnapshot:
+    number: int
+    position: int
+    title: str
+    subtitle: str = ""
+    dnr: str = ""
+    decision: str = ""
+    matter: str = ""
+    base_proposal: str = "förvaltningens förslag"
+    report_date: datetime.date | None = None
+    report_wording: str = ""
+    confidential: bool = False
+    public_heading: str = ""
+    immediately_adjusted: bool = False
+    motions: tuple[MotionData, ...] = ()
+    propositions: tuple[PropositionData, ...] = ()
+    recusals: tuple[RecusalData, ...] = ()
+    reservations: tuple[ReservationData, ...] = ()
+    statements: tuple[StatementData, ...] = ()
+    serving: tuple[PersonRef, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return f"{self.title}. {self.subtitle}" if self.subtitle else self.title
+
+    @property
+    def decision_points(self) -> list[str]:
+        return paragraphs(self.decision)
+
+    @property
+    def matter_paragraphs(self) -> list[str]:
+        return paragraphs(self.matter)
+
+    def motion(self, motion_id: int | None) -> MotionData | None:
+        return next((m for m in self.motions if m.id == motion_id), None)
+
+
+@dataclass(frozen=True)
+class AttendanceData:
+    person: PersonRef
+    function: str
+    replaces: PersonRef | None = None
+    from_number: int | None = None
+    to_number: int | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ProtocolSnapshot:
+    committee_name: str
+    committee_short_name: str
+    municipality: str
+    seats: int
+    quorum: int
+    protocol_kept_at: str
+    style: HouseStyle
+    meeting_id: int
+    number: int
+    date: datetime.date
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+    place: str
+    status: str
+    chair: PersonRef | None
+    secretary: PersonRef | None
+    adjusters: tuple[PersonRef, ...]
+    adjustment_at: datetime.datetime | None
+    adjustment_place: str
+    attendance: tuple[AttendanceData, ...]
+    items: tuple[ItemSnapshot, ...] = field(default=())
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def chair_id(self) -> int | None:
+        return self.chair.id if self.chair else None
+
+    @property
+    def adjustment_deadline(self) -> datetime.date:
+        return self.date + datetime.timedelta(days=14)
+
+    def item(self, number: int) -> ItemSnapshot:
+        for item in self.items:
+            if item.number == number:
+                return item
+        raise KeyError(f"The meeting has no § {number}")
+
+
+def build_snapshot(meeting: Meeting | int) -> ProtocolSnapshot:
+    """Read a whole meeting in a fixed number of queries (14), whatever its size."""
+    meeting_id = meeting.pk if isinstance(meeting, Meeting) else meeting
+    meeting = Meeting.objects.select_related("committee", "chair", "secretary").get(pk=meeting_id)
+    committee = meeting.committee
+
+    memberships: dict[int, Membership] = {}
+    for membership in Membership.objects.on(meeting.date).filter(committee=committee).select_related("party"):
+        held = memberships.get(membership.person_id)
+        if held is None or ROLE_RANK.index(membership.role) < ROLE_RANK.index(held.role):
+            memberships[membership.person_id] = membership
+
+    def ref(person) -> PersonRef:
+        membership = memberships.get(person.pk)
+        party = membership.party.abbreviation if membership and membership.party else ""
+        return PersonRef(
+            person.pk, person.first_name, person.last_name, party, membership.role if membership else ""
+        )
+
+    def ref_or_none(person) -> PersonRef | None:
+        return ref(person) if person is not None else None
+
+    items = list(Item.objects.filter(meeting=meeting).order_by("position"))
+    item_ids = [item.pk for item in items]
+    position_of = {item.pk: item.position for item in items}
+    number_of = {item.pk: item.number for item in items}
+
+    attendance_rows = list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("person", "replaces")
+        .order_by("position", "id")
+    )
+    presences = [
+        Presence(
+            person_id=row.person_id,
+            function=row.function,
+            replaces_id=row.replaces_id,
+            first=position_of.get(row.from_item_id),
+            last=position_of.get(row.to_item_id),
+        )
+        for row in attendance_rows
+    ]
+    people = {row.person_id: ref(row.person) for row in attendance_rows}
+    adjusters = tuple(
+        ref(a.person) for a in Adjuster.objects.filter(meeting=meeting).select_related("person")
+    )
+
+    def by_item(rows) -> dict[int, list]:
+        grouped: dict[int, list] = defaultdict(list)
+        for row in rows:
+            grouped[row.item_id].append(row)
+        return grouped
+
+    def named(rows, key: str) -> dict[int, list[Named]]:
+        grouped: dict[int, list[Named]] = defaultdict(list)
+        for row in rows:
+            grouped[getattr(row, key)].append(Named(ref(row.person), row.with_others))
+        return grouped
+
+    motions = by_item(Motion.objects.filter(item_id__in=item_ids).order_by("position", "id"))
+    movers = named(
+        MotionMover.objects.filter(motion__item_id__in=item_ids).select_related("person"), "motion_id"
+    )
+    propositions = by_item(Proposition.objects.filter(item_id__in=item_ids).order_by("position", "id"))
+    ballots: dict[int, list[BallotData]] = defaultdict(list)
+    for ballot in (
+        Ballot.objects.filter(proposition__item_id__in=item_ids).select_related("person").order_by("id")
+    ):
+        ballots[ballot.proposition_id].append(BallotData(ref(ballot.person), ballot.choice))
+    recusals = by_item(
+        Recusal.objects.filter(item_id__in=item_ids).select_related("person", "substitute").order_by("id")
+    )
+    reservations = by_item(Reservation.objects.filter(item_id__in=item_ids).order_by("position", "id"))
+    reservers = named(
+        ReservationMember.objects.filter(reservation__item_id__in=item_ids).select_related("person"),
+        "reservation_id",
+    )
+    statements = by_item(Statement.objects.filter(item_id__in=item_ids).order_by("position", "id"))
+    authors = named(
+        StatementAuthor.objects.filter(statement__item_id__in=item_ids).select_related("person"),
+        "statement_id",
+    )
+
+    for rows in recusals.values():
+        for recusal in rows:
+            people.setdefault(recusal.person_id, ref(recusal.person))
+            if recusal.substitute:
+                people.setdefault(recusal.substitute_id, ref(recusal.substitute))
+
+    def item_snapshot(item: Item) -> ItemSnapshot:
+        item_recusals = recusals.get(item.pk, [])
+        serving = serving_ids(
+            presences, [Replacement(r.person_id, r.substitute_id) for r in item_recusals], item.position
+        )
+        return ItemSnapshot(
+            number=item.number,
+            position=item.position,
+            title=item.title,
+            subtitle=item.subtitle,
+            dnr=item.dnr,
+            decision=item.decision,
+            matter=item.matter,
+            base_proposal=item.base_proposal,
+            report_date=item.report_date,
+            report_wording=item.report_wording,
+            confidential=item.confidential,
+            public_heading=item.public_heading,
+            immediately_adjusted=item.immediately_adjusted,
+            motions=tuple(
+                MotionData(m.pk, m.kind, tuple(movers.get(m.pk, ())), m.text, m.wording)
+                for m in motions.get(item.pk, [])
+            ),
+            propositions=tuple(
+                PropositionData(
+                    kind=p.kind,
+                    outcome_id=p.outcome_id,
+                    voted=p.voted,
+                    yes_motion_id=p.yes_motion_id,
+                    no_motion_id=p.no_motion_id,
+                    casting_vote=p.casting_vote,
+                    ballots=tuple(ballots.get(p.pk, ())),
+                    wording=p.wording,
+                )
+                for p in propositions.get(item.pk, [])
+            ),
+            recusals=tuple(
+                RecusalData(ref(r.person), r.left_room, ref_or_none(r.substitute), r.wording)
+                for r in item_recusals
+            ),
+            reservations=tuple(
+                ReservationData(tuple(reservers.get(r.pk, ())), r.in_favour_of_id, r.text, r.wording)
+                for r in reservations.get(item.pk, [])
+            ),
+            statements=tuple(
+                StatementData(s.kind, tuple(authors.get(s.pk, ())), s.text)
+                for s in statements.get(item.pk, [])
+            ),
+            serving=tuple(people[pid] for pid in serving if pid in people),
+        )
+
+    return ProtocolSnapshot(
+        committee_name=committee.name,
+        committee_short_name=committee.short_name,
+        municipality=committee.municipality,
+        seats=committee.seats,
+        quorum=committee.quorum,
+        protocol_kept_at=committee.protocol_kept_at,
+        style=HouseStyle.of(committee),
+        meeting_id=meeting.pk,
+        number=meeting.number,
+        date=meeting.date,
+        start_time=meeting.start_time,
+        end_time=meeting.end_time,
+        place=meeting.place,
+        status=meeting.status,
+        chair=ref_or_none(meeting.chair),
+        secretary=ref_or_none(meeting.secretary),
+        adjusters=adjusters,
+        adjustment_at=meeting.adjustment_at,
+        adjustment_place=meeting.adjustment_place,
+        attendance=tuple(
+            AttendanceData(
+                person=people[row.person_id],
+                function=row.function,
+                replaces=ref_or_none(row.replaces),
+                from_number=number_of.get(row.from_item_id),
+                to_number=number_of.get(row.to_item_id),
+                title=row.title,
+            )
+            for row in attendance_rows
+        ),
+        items=tuple(item_snapshot(item) for item in items),
+    )

@@ -1,0 +1,431 @@
+"""The operations on a meeting's protocol.
+
+Every verb runs in one transaction, writes, then runs `rules.check_item` on every § it touched:
+a broken rule raises ValidationError and rolls the whole change back. Only draft meetings can
+be changed.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils.translation import gettext as _
+
+from committee.models import Committee, NumberingScheme, Person, Role
+from minutes import rules
+from minutes.models import (
+    Attendance,
+    AttendanceFunction,
+    Ballot,
+    BallotChoice,
+    Item,
+    Meeting,
+    Motion,
+    MotionMover,
+    Proposition,
+    Recusal,
+    Reservation,
+    ReservationMember,
+    Statement,
+    StatementAuthor,
+)
+
+# Set by the numbering itself; everything else on an Item is the secretary's to edit.
+STRUCTURAL_FIELDS = frozenset({"id", "pk", "meeting", "meeting_id", "position", "number", "version"})
+
+Participants = Sequence[Person | tuple[Person, bool]]
+
+
+class StaleEdit(Exception):
+    """Someone saved the § since the editor loaded it; `current` is what is stored now."""
+
+    def __init__(self, current: Item) -> None:
+        super().__init__(f"§ {current.number} was changed by someone else (version {current.version}).")
+        self.current = current
+
+
+# Meetings
+
+
+def create_meeting(
+    *,
+    committee: Committee,
+    date: datetime.date,
+    number: int | None = None,
+    start_time: datetime.time | None = None,
+    place: str = "",
+    prefill_roll: bool = True,
+) -> Meeting:
+    """Open a draft meeting, with the members in force on the day on the roll as serving."""
+    with transaction.atomic():
+        same_year = Meeting.objects.filter(committee=committee, date__year=date.year)
+        if number is None:
+            number = (same_year.aggregate(last=Max("number"))["last"] or 0) + 1
+        elif same_year.filter(number=number).exists():
+            raise ValidationError(
+                {
+                    "number": _("Meeting %(number)s/%(year)s already exists.")
+                    % {"number": number, "year": date.year}
+                }
+            )
+        meeting = Meeting(committee=committee, date=date, number=number, start_time=start_time, place=place)
+        meeting.full_clean()
+        meeting.save()
+        if prefill_roll:
+            _prefill_roll(meeting)
+    return meeting
+
+
+def _prefill_roll(meeting: Meeting) -> None:
+    memberships = (
+        meeting.committee.memberships.on(meeting.date).exclude(role=Role.SUBSTITUTE).select_related("person")
+    )
+    on_roll: dict[int, Person] = {}
+    for membership in memberships:
+        on_roll.setdefault(membership.person_id, membership.person)
+        if membership.role == Role.CHAIR and meeting.chair_id is None:
+            meeting.chair = membership.person
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, person=person, function=AttendanceFunction.SERVING, position=index)
+        for index, person in enumerate(on_roll.values(), start=1)
+    )
+    if meeting.chair_id:
+        meeting.save(update_fields=["chair"])
+
+
+def quorum_state(item: Item) -> tuple[int, int, bool]:
+    """(serving, needed, ok): the committee may decide only with more than half its seats serving."""
+    serving = len(rules.serving_on(item))
+    needed = item.meeting.committee.quorum
+    return serving, needed, serving >= needed
+
+
+# Items and their numbers
+
+
+def add_item(meeting: Meeting, *, title: str, **fields) -> Item:
+    with transaction.atomic():
+        meeting = _editable(meeting)
+        _refuse_structural(fields)
+        top = meeting.items.aggregate(position=Max("position"), number=Max("number"))
+        item = Item(
+            meeting=meeting,
+            title=title,
+            position=(top["position"] or 0) + 1,
+            number=(top["number"] or 0) + 1,  # until renumbered, just beyond every number in use
+            **fields,
+        )
+        item.full_clean(validate_constraints=False)
+        item.save()
+        _renumber_and_check(meeting)
+        item.refresh_from_db()
+    return item
+
+
+def move_item(item: Item, *, to_position: int) -> Item:
+    with transaction.atomic():
+        meeting = _editable(item.meeting)
+        order = list(meeting.items.order_by("position"))
+        if not 1 <= to_position <= len(order):
+            raise ValidationError(
+                {"position": _("Choose a position from 1 to %(count)s.") % {"count": len(order)}}
+            )
+        moving = next(other for other in order if other.pk == item.pk)
+        order.remove(moving)
+        order.insert(to_position - 1, moving)
+        _renumber_and_check(meeting, order)
+        item.refresh_from_db()
+    return item
+
+
+def remove_item(item: Item) -> None:
+    with transaction.atomic():
+        meeting = _editable(item.meeting)
+        _narrow_attendance_around(item)
+        item.delete()
+        _renumber_and_check(meeting)
+
+
+def renumber(meeting: Meeting) -> None:
+    """Number the §§ by the committee's scheme: from 1 in each meeting, or running through the year.
+
+    When the year runs on, later draft meetings of that year are renumbered too.
+    """
+    with transaction.atomic():
+        _renumber_and_check(_editable(meeting))
+
+
+def _renumber_and_check(meeting: Meeting, order: list[Item] | None = None) -> None:
+    touched = _renumber(meeting, order)
+    _bump(meeting)
+    for item in meeting.items.order_by("position"):
+        rules.check_item(item)
+    for item in touched:
+        if item.meeting_id != meeting.pk:
+            rules.check_item(item)
+
+
+def _renumber(meeting: Meeting, order: list[Item] | None = None) -> list[Item]:
+    """Give the §§ positions 1..n and numbers by the scheme; return the §§ that changed."""
+    if order is None:
+        order = list(meeting.items.order_by("position"))
+    if meeting.committee.numbering != NumberingScheme.PER_YEAR:
+        return _place(order, first=1)
+
+    year = Meeting.objects.filter(committee=meeting.committee_id, date__year=meeting.date.year)
+    earlier = Q(date__lt=meeting.date) | Q(date=meeting.date, number__lt=meeting.number)
+    later = Q(date__gt=meeting.date) | Q(date=meeting.date, number__gt=meeting.number)
+    last = Item.objects.filter(meeting__in=year.filter(earlier)).aggregate(last=Max("number"))["last"] or 0
+    touched = _place(order, first=last + 1)
+    last += len(order)
+    for other in year.filter(later).order_by("date", "number"):
+        items = list(other.items.order_by("position"))
+        if other.is_editable:
+            touched += _place(items, first=last + 1)
+            last += len(items)
+        else:
+            # An adjusted protocol keeps its numbers; a clash with it is for check_item to report.
+            last = max([last] + [item.number for item in items])
+    return touched
+
+
+def _place(items: list[Item], *, first: int) -> list[Item]:
+    """Store positions 1..n and numbers first..first+n-1; return the §§ that changed.
+
+    (meeting, position) and (meeting, number) are unique and checked row by row, so the §§
+    that move are first parked above every value in use or wanted.
+    """
+    wanted = {item.pk: (position, first + position - 1) for position, item in enumerate(items, start=1)}
+    moving = [item for item in items if (item.position, item.number) != wanted[item.pk]]
+    if not moving:
+        return []
+    park_position = max([len(items)] + [item.position for item in items])
+    park_number = max([first + len(items)] + [item.number for item in items])
+    for offset, item in enumerate(moving, start=1):
+        item.position, item.number = park_position + offset, park_number + offset
+    Item.objects.bulk_update(moving, ["position", "number"])
+    for item in moving:
+        item.position, item.number = wanted[item.pk]
+    Item.objects.bulk_update(moving, ["position", "number"])
+    return moving
+
+
+def _narrow_attendance_around(item: Item) -> None:
+    """Keep who served on the other §§ when a § that bounds a range is removed.
+
+    The range's foreign keys would otherwise be set to NULL, which opens the range to the
+    start or end of the meeting.
+    """
+    others = list(item.meeting.items.exclude(pk=item.pk).order_by("position"))
+    after = next((other for other in others if other.position > item.position), None)
+    before = next((other for other in reversed(others) if other.position < item.position), None)
+    rows = Attendance.objects.filter(Q(from_item=item) | Q(to_item=item)).select_related(
+        "from_item", "to_item"
+    )
+    for row in rows:
+        first = after if row.from_item_id == item.pk else row.from_item
+        last = before if row.to_item_id == item.pk else row.to_item
+        emptied = (row.from_item_id == item.pk and first is None) or (
+            row.to_item_id == item.pk and last is None
+        )
+        if emptied or (first and last and first.position > last.position):
+            row.delete()
+        else:
+            row.from_item, row.to_item = first, last
+            row.save(update_fields=["from_item", "to_item"])
+
+
+# The content of a §
+
+
+def save_item(item: Item, *, expected_version: int, **fields) -> Item:
+    """Save the secretary's edit unless someone else saved the § since it was loaded."""
+    with transaction.atomic():
+        _editable(item.meeting)
+        _refuse_structural(fields)
+        current = Item.objects.select_for_update().get(pk=item.pk)
+        if current.version != expected_version:
+            raise StaleEdit(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean()
+        current.version += 1
+        current.save()
+        rules.check_item(current)
+    return current
+
+
+def add_motion(
+    item: Item, *, kind: str, movers: Sequence[tuple[Person, bool]], text: str = "", wording: str = ""
+) -> Motion:
+    with transaction.atomic():
+        item = _editable_item(item)
+        motion = _create(
+            Motion, item=item, position=_next_position(item.motions), kind=kind, text=text, wording=wording
+        )
+        for position, (person, with_others) in enumerate(movers, start=1):
+            _create(MotionMover, motion=motion, person=person, position=position, with_others=with_others)
+        _done(item)
+    return motion
+
+
+def record_recusal(
+    item: Item, person: Person, *, left_room: bool = True, substitute: Person | None = None, wording: str = ""
+) -> Recusal:
+    with transaction.atomic():
+        item = _editable_item(item)
+        recusal = _create(
+            Recusal, item=item, person=person, left_room=left_room, substitute=substitute, wording=wording
+        )
+        _done(item)
+    return recusal
+
+
+def add_reservation(
+    item: Item,
+    *,
+    members: Participants,
+    in_favour_of: Motion | None = None,
+    text: str = "",
+    wording: str = "",
+) -> Reservation:
+    with transaction.atomic():
+        item = _editable_item(item)
+        reservation = _create(
+            Reservation,
+            item=item,
+            position=_next_position(item.reservations),
+            in_favour_of=in_favour_of,
+            text=text,
+            wording=wording,
+        )
+        for position, (person, with_others) in enumerate(_participants(members), start=1):
+            _create(
+                ReservationMember,
+                reservation=reservation,
+                person=person,
+                position=position,
+                with_others=with_others,
+            )
+        _done(item)
+    return reservation
+
+
+def add_statement(item: Item, *, kind: str, authors: Participants, text: str) -> Statement:
+    with transaction.atomic():
+        item = _editable_item(item)
+        statement = _create(
+            Statement, item=item, position=_next_position(item.statements), kind=kind, text=text
+        )
+        for position, (person, with_others) in enumerate(_participants(authors), start=1):
+            _create(
+                StatementAuthor,
+                statement=statement,
+                person=person,
+                position=position,
+                with_others=with_others,
+            )
+        _done(item)
+    return statement
+
+
+def record_proposition(
+    item: Item, *, kind: str, outcome: Motion | None = None, wording: str = ""
+) -> Proposition:
+    with transaction.atomic():
+        item = _editable_item(item)
+        proposition = _create(
+            Proposition,
+            item=item,
+            position=_next_position(item.propositions),
+            kind=kind,
+            outcome=outcome,
+            wording=wording,
+        )
+        _done(item)
+    return proposition
+
+
+def record_vote(
+    proposition: Proposition,
+    *,
+    yes_motion: Motion,
+    no_motion: Motion,
+    ballots: dict[Person, BallotChoice],
+    casting_vote: str = "",
+) -> Proposition:
+    """Record a demanded roll-call vote on a proposition, replacing any ballots recorded before."""
+    with transaction.atomic():
+        item = _editable_item(proposition.item)
+        proposition = Proposition.objects.get(pk=proposition.pk)
+        proposition.voted = True
+        proposition.yes_motion = yes_motion
+        proposition.no_motion = no_motion
+        proposition.casting_vote = casting_vote
+        proposition.full_clean()
+        proposition.save()
+        proposition.ballots.all().delete()
+        for person, choice in ballots.items():
+            _create(Ballot, proposition=proposition, person=person, choice=choice)
+        _done(item)
+    return proposition
+
+
+# Helpers
+
+
+def _editable(meeting: Meeting) -> Meeting:
+    """The meeting, locked for this transaction, if it may still be changed."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.is_editable:
+        raise ValidationError(
+            _("The meeting %(meeting)s is %(status)s and can no longer be changed.")
+            % {"meeting": meeting, "status": meeting.get_status_display().lower()},
+            code="not_editable",
+        )
+    return meeting
+
+
+def _editable_item(item: Item) -> Item:
+    meeting = _editable(item.meeting)
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    item.meeting = meeting
+    return item
+
+
+def _done(item: Item) -> None:
+    """Bump the § version (so an editor that loaded it sees its edit is stale) and check the rules."""
+    item.version = F("version") + 1
+    item.save(update_fields=["version"])
+    item.refresh_from_db(fields=["version"])
+    rules.check_item(item)
+
+
+def _bump(meeting: Meeting) -> None:
+    meeting.version = F("version") + 1
+    meeting.save(update_fields=["version"])
+    meeting.refresh_from_db(fields=["version"])
+
+
+def _create(model, **values):
+    row = model(**values)
+    row.full_clean()
+    row.save()
+    return row
+
+
+def _next_position(rows) -> int:
+    return (rows.aggregate(last=Max("position"))["last"] or 0) + 1
+
+
+def _participants(entries: Participants) -> Iterable[tuple[Person, bool]]:
+    """People named on a reservation or statement, each alone or with a "m fl" flag."""
+    for entry in entries:
+        yield entry if isinstance(entry, tuple) else (entry, False)
+
+
+def _refuse_structural(fields: dict) -> None:
+    if structural := STRUCTURAL_FIELDS & fields.keys():
+        raise TypeError(f"Set by the numbering, not by hand: {', '.join(sorted(structural))}")
