@@ -197,8 +197,7 @@ def load_demo() -> Meeting:
         protocol_kept_at="Årstadals stadsdelsförvaltning, Årstadalsvägen 1, Stockholm",
     )
     parties = {
-        abbr: Party.objects.get_or_create(abbreviation=abbr, defaults={"name": name})[0]
-        for abbr, name in PARTIES
+        abbr: Party.objects.get_or_create(abbreviation=abbr, defaults={"name": name})[0] for abbr, name in PARTIES
     }
     term_start = datetime.date(2015, 1, 1)
     people: dict[str, Person] = {}
@@ -289,19 +288,11 @@ def load_demo() -> Meeting:
     )
 
     approve = Motion.objects.create(item=seed, position=0, kind=MotionKind.APPROVE)
-    for position, (last, with_others) in enumerate(
-        [("Bäck", False), ("Backman", True), ("Moreira Duarte", True)]
-    ):
-        MotionMover.objects.create(
-            motion=approve, person=people[last], with_others=with_others, position=position
-        )
-    liberal = Motion.objects.create(
-        item=seed, position=1, kind=MotionKind.APPROVE_WITH_TEXT, text=SEED_LIBERAL_TEXT
-    )
+    for position, (last, with_others) in enumerate([("Bäck", False), ("Backman", True), ("Moreira Duarte", True)]):
+        MotionMover.objects.create(motion=approve, person=people[last], with_others=with_others, position=position)
+    liberal = Motion.objects.create(item=seed, position=1, kind=MotionKind.APPROVE_WITH_TEXT, text=SEED_LIBERAL_TEXT)
     MotionMover.objects.create(motion=liberal, person=people["Öberg"], position=0)
-    Proposition.objects.create(
-        item=seed, position=0, kind=PropositionKind.AGAINST_EACH_OTHER, outcome=approve
-    )
+    Proposition.objects.create(item=seed, position=0, kind=PropositionKind.AGAINST_EACH_OTHER, outcome=approve)
     Recusal.objects.create(item=seed, person=people["Fredholm"], left_room=True)
     reservation = Reservation.objects.create(item=seed, position=0, in_favour_of=liberal)
     ReservationMember.objects.create(reservation=reservation, person=people["Öberg"], position=0)

@@ -67,9 +67,7 @@ def item_problems(item: Item) -> list[Problem]:
 
     for index, recusal in enumerate(recusals):
         if recusal.substitute_id == recusal.person_id:
-            problems.append(
-                Problem(f"recusals[{index}].substitute", _("A member cannot serve in their own place."))
-            )
+            problems.append(Problem(f"recusals[{index}].substitute", _("A member cannot serve in their own place.")))
 
     movers = MotionMover.objects.filter(motion__item=item).select_related("person", "motion")
     motion_index = {m.id: i for i, m in enumerate(motions)}
@@ -81,9 +79,7 @@ def item_problems(item: Item) -> list[Problem]:
             )
         elif mover.person_id not in serving:
             problems.append(
-                Problem(
-                    where, _("%(name)s is not serving on this § and cannot move.") % {"name": mover.person}
-                )
+                Problem(where, _("%(name)s is not serving on this § and cannot move.") % {"name": mover.person})
             )
     for index, motion in enumerate(motions):
         if not any(m.motion_id == motion.id for m in movers):
@@ -91,9 +87,7 @@ def item_problems(item: Item) -> list[Problem]:
 
     abstained: set[int] = set()
     voted = False
-    for index, proposition in enumerate(
-        Proposition.objects.filter(item=item).prefetch_related("ballots__person")
-    ):
+    for index, proposition in enumerate(Proposition.objects.filter(item=item).prefetch_related("ballots__person")):
         where = f"propositions[{index}]"
         for field in ("outcome_id", "yes_motion_id", "no_motion_id"):
             value = getattr(proposition, field)
@@ -109,9 +103,7 @@ def item_problems(item: Item) -> list[Problem]:
             continue
         voted = True
         if not (proposition.yes_motion_id and proposition.no_motion_id):
-            problems.append(
-                Problem(f"{where}.yes_motion", _("A vote needs a motion for Ja and one for Nej."))
-            )
+            problems.append(Problem(f"{where}.yes_motion", _("A vote needs a motion for Ja and one for Nej.")))
         elif proposition.yes_motion_id == proposition.no_motion_id:
             problems.append(Problem(f"{where}.no_motion", _("Ja and Nej must be different motions.")))
         ballots = list(proposition.ballots.all())
@@ -136,18 +128,14 @@ def item_problems(item: Item) -> list[Problem]:
         if not ballots:
             problems.append(Problem(f"{where}.ballots", _("A roll-call vote needs the members' votes.")))
         elif yes == no and not proposition.casting_vote:
-            problems.append(
-                Problem(f"{where}.casting_vote", _("The vote is tied: the chair's casting vote decides."))
-            )
+            problems.append(Problem(f"{where}.casting_vote", _("The vote is tied: the chair's casting vote decides.")))
         elif yes != no and proposition.casting_vote:
             problems.append(Problem(f"{where}.casting_vote", _("There is no tie, so no casting vote.")))
         elif proposition.casting_vote and proposition.casting_vote not in CastingVote.values:
             problems.append(Problem(f"{where}.casting_vote", _("Unknown casting vote.")))
 
     took_part = serving - abstained if voted else serving
-    reservers = ReservationMember.objects.filter(reservation__item=item).select_related(
-        "person", "reservation"
-    )
+    reservers = ReservationMember.objects.filter(reservation__item=item).select_related("person", "reservation")
     reservation_ids = list(item.reservations.values_list("id", "in_favour_of_id"))
     reservation_index = {rid: i for i, (rid, _m) in enumerate(reservation_ids)}
     for rid, motion_id in reservation_ids:
@@ -162,16 +150,13 @@ def item_problems(item: Item) -> list[Problem]:
         where = f"reservations[{reservation_index[member.reservation_id]}].members"
         if member.person_id in recused:
             problems.append(
-                Problem(
-                    where, _("%(name)s is recused on this § and cannot reserve.") % {"name": member.person}
-                )
+                Problem(where, _("%(name)s is recused on this § and cannot reserve.") % {"name": member.person})
             )
         elif member.person_id not in took_part:
             problems.append(
                 Problem(
                     where,
-                    _("%(name)s did not take part in the decision and cannot reserve.")
-                    % {"name": member.person},
+                    _("%(name)s did not take part in the decision and cannot reserve.") % {"name": member.person},
                 )
             )
     return problems

@@ -65,10 +65,7 @@ def create_meeting(
             number = (same_year.aggregate(last=Max("number"))["last"] or 0) + 1
         elif same_year.filter(number=number).exists():
             raise ValidationError(
-                {
-                    "number": _("Meeting %(number)s/%(year)s already exists.")
-                    % {"number": number, "year": date.year}
-                }
+                {"number": _("Meeting %(number)s/%(year)s already exists.") % {"number": number, "year": date.year}}
             )
         meeting = Meeting(committee=committee, date=date, number=number, start_time=start_time, place=place)
         meeting.full_clean()
@@ -79,9 +76,7 @@ def create_meeting(
 
 
 def _prefill_roll(meeting: Meeting) -> None:
-    memberships = (
-        meeting.committee.memberships.on(meeting.date).exclude(role=Role.SUBSTITUTE).select_related("person")
-    )
+    memberships = meeting.committee.memberships.on(meeting.date).exclude(role=Role.SUBSTITUTE).select_related("person")
     on_roll: dict[int, Person] = {}
     for membership in memberships:
         on_roll.setdefault(membership.person_id, membership.person)
@@ -129,9 +124,7 @@ def move_item(item: Item, *, to_position: int) -> Item:
         meeting = _editable(item.meeting)
         order = list(meeting.items.order_by("position"))
         if not 1 <= to_position <= len(order):
-            raise ValidationError(
-                {"position": _("Choose a position from 1 to %(count)s.") % {"count": len(order)}}
-            )
+            raise ValidationError({"position": _("Choose a position from 1 to %(count)s.") % {"count": len(order)}})
         moving = next(other for other in order if other.pk == item.pk)
         order.remove(moving)
         order.insert(to_position - 1, moving)
@@ -221,15 +214,11 @@ def _narrow_attendance_around(item: Item) -> None:
     others = list(item.meeting.items.exclude(pk=item.pk).order_by("position"))
     after = next((other for other in others if other.position > item.position), None)
     before = next((other for other in reversed(others) if other.position < item.position), None)
-    rows = Attendance.objects.filter(Q(from_item=item) | Q(to_item=item)).select_related(
-        "from_item", "to_item"
-    )
+    rows = Attendance.objects.filter(Q(from_item=item) | Q(to_item=item)).select_related("from_item", "to_item")
     for row in rows:
         first = after if row.from_item_id == item.pk else row.from_item
         last = before if row.to_item_id == item.pk else row.to_item
-        emptied = (row.from_item_id == item.pk and first is None) or (
-            row.to_item_id == item.pk and last is None
-        )
+        emptied = (row.from_item_id == item.pk and first is None) or (row.to_item_id == item.pk and last is None)
         if emptied or (first and last and first.position > last.position):
             row.delete()
         else:
@@ -316,9 +305,7 @@ def add_reservation(
 def add_statement(item: Item, *, kind: str, authors: Participants, text: str) -> Statement:
     with transaction.atomic():
         item = _editable_item(item)
-        statement = _create(
-            Statement, item=item, position=_next_position(item.statements), kind=kind, text=text
-        )
+        statement = _create(Statement, item=item, position=_next_position(item.statements), kind=kind, text=text)
         for position, (person, with_others) in enumerate(_participants(authors), start=1):
             _create(
                 StatementAuthor,
@@ -331,9 +318,7 @@ def add_statement(item: Item, *, kind: str, authors: Participants, text: str) ->
     return statement
 
 
-def record_proposition(
-    item: Item, *, kind: str, outcome: Motion | None = None, wording: str = ""
-) -> Proposition:
+def record_proposition(item: Item, *, kind: str, outcome: Motion | None = None, wording: str = "") -> Proposition:
     with transaction.atomic():
         item = _editable_item(item)
         proposition = _create(

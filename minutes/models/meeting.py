@@ -80,9 +80,7 @@ class Attendance(models.Model):
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person")
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person"))
     function = models.CharField(_("function"), max_length=20, choices=AttendanceFunction)
     replaces = models.ForeignKey(
         Person,
@@ -131,9 +129,7 @@ class Adjuster(models.Model):
         ordering = ["meeting", "position", "id"]
         verbose_name = _("adjuster")
         verbose_name_plural = _("adjusters")
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="adjuster_once_per_meeting")
-        ]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="adjuster_once_per_meeting")]
 
     def __str__(self) -> str:
         return str(self.person)

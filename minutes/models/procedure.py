@@ -128,9 +128,7 @@ class Ballot(models.Model):
         ordering = ["proposition", "id"]
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        constraints = [
-            models.UniqueConstraint(fields=["proposition", "person"], name="one_ballot_per_member")
-        ]
+        constraints = [models.UniqueConstraint(fields=["proposition", "person"], name="one_ballot_per_member")]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_choice_display()}"

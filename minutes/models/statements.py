@@ -61,9 +61,7 @@ class ReservationMember(Participant):
     class Meta(Participant.Meta):
         verbose_name = _("reserving member")
         verbose_name_plural = _("reserving members")
-        constraints = [
-            models.UniqueConstraint(fields=["reservation", "person"], name="member_once_per_reservation")
-        ]
+        constraints = [models.UniqueConstraint(fields=["reservation", "person"], name="member_once_per_reservation")]
 
 
 class StatementKind(models.TextChoices):
@@ -92,6 +90,4 @@ class StatementAuthor(Participant):
     class Meta(Participant.Meta):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
-        constraints = [
-            models.UniqueConstraint(fields=["statement", "person"], name="author_once_per_statement")
-        ]
+        constraints = [models.UniqueConstraint(fields=["statement", "person"], name="author_once_per_statement")]

@@ -61,9 +61,7 @@ def roll_call(proposition, item: ItemSnapshot) -> RollCall:
     counts = phrases.tally(proposition)
     yes = phrases.motion_label(item.motion(proposition.yes_motion_id), item)
     no = phrases.motion_label(item.motion(proposition.no_motion_id), item)
-    return RollCall(
-        f"Ja för bifall till {yes}, nej för bifall till {no}", rows, counts.yes, counts.no, counts.abstain
-    )
+    return RollCall(f"Ja för bifall till {yes}, nej för bifall till {no}", rows, counts.yes, counts.no, counts.abstain)
 
 
 def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: bool = False) -> ItemDocument:
@@ -104,9 +102,7 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
         procedure.append(phrases.immediate_adjustment_sentence(style))
     roll_calls = tuple(roll_call(p, item) for p in item.propositions if p.voted)
     if procedure or roll_calls:
-        sections.append(
-            Section(style.heading_procedure, "procedure", tuple(procedure), roll_calls=roll_calls)
-        )
+        sections.append(Section(style.heading_procedure, "procedure", tuple(procedure), roll_calls=roll_calls))
 
     for reservation in item.reservations:
         text = phrases.reservation_text(reservation, item)

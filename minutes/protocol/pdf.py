@@ -14,25 +14,29 @@ class RefusedFetch(ValueError):
     pass
 
 
-def refuse_foreign(url: str, *args, **kwargs):
-    """Let the renderer read our own static files only, never the network or the disk at large.
+def static_only_fetcher():
+    """A URL fetcher that reads our own static files and refuses everything else.
 
     User text is escaped, but this stops any markup that slipped through from fetching a URL
-    or reading a local file into the archived document.
+    or reading a local file into the archived document: the render fails instead.
     """
-    from weasyprint.urls import default_url_fetcher
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith("file://"):
-        path = Path(url.removeprefix("file://")).resolve()
-        if any(path.is_relative_to(root) for root in STATIC_ROOTS):
-            return default_url_fetcher(url, *args, **kwargs)
-    raise RefusedFetch(f"The protocol may not load {url!r}")
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file://"):
+                path = Path(url.removeprefix("file://")).resolve()
+                if any(path.is_relative_to(root) for root in STATIC_ROOTS):
+                    return super().fetch(url, headers)
+            raise RefusedFetch(f"The protocol may not load {url!r}")
+
+    return StaticOnlyFetcher(allowed_protocols=["file"], fail_on_errors=True)
 
 
 def html_to_pdf(html: str, *, archival: bool = True) -> bytes:
     """Print HTML to PDF; the archival form is PDF/A-3b."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, url_fetcher=refuse_foreign, base_url=str(settings.BASE_DIR))
+    document = weasyprint.HTML(string=html, url_fetcher=static_only_fetcher(), base_url=str(settings.BASE_DIR))
     options = {"pdf_variant": "pdf/a-3b"} if archival else {}
     return document.write_pdf(**options)

@@ -138,9 +138,7 @@ def motion_sentence(motion: MotionData, item: ItemSnapshot, style: HouseStyle, c
         case MotionKind.REJECT:
             return f"{movers} {w.moved} avslag på {base}."
         case MotionKind.APPROVE_WITH_TEXT:
-            return (
-                f"{movers} {w.moved} att {body} {w.should} bifalla {base} och {w.put_forward} en egen text."
-            )
+            return f"{movers} {w.moved} att {body} {w.should} bifalla {base} och {w.put_forward} en egen text."
         case MotionKind.REFER_BACK:
             reason = motion.text.strip().rstrip(".")
             return f"{movers} {w.moved} att ärendet {w.should} återremitteras till förvaltningen" + (
@@ -188,11 +186,7 @@ def proposition_sentence(proposition: PropositionData, item: ItemSnapshot, style
             verdict = "bifallit" if found is not None else "avslagit"
             return f"Ordföranden {w.put} proposition på yrkandet och {w.found} att {body} {w.had} {verdict} detsamma."
         case PropositionKind.DECIDE_TODAY_OR_REFER | PropositionKind.DECIDE_TODAY_OR_TABLE:
-            deferred = (
-                "återremitteras"
-                if proposition.kind == PropositionKind.DECIDE_TODAY_OR_REFER
-                else "bordläggas"
-            )
+            deferred = "återremitteras" if proposition.kind == PropositionKind.DECIDE_TODAY_OR_REFER else "bordläggas"
             verdict = deferred if found is not None else "avgöras i dag"
             return (
                 f"Ordföranden {w.put} proposition på om ärendet {w.should} avgöras i dag eller {deferred} "
@@ -214,9 +208,7 @@ class Tally:
 
 def tally(proposition: PropositionData) -> Tally:
     choices = [b.choice for b in proposition.ballots]
-    return Tally(
-        choices.count(BallotChoice.YES), choices.count(BallotChoice.NO), choices.count(BallotChoice.ABSTAIN)
-    )
+    return Tally(choices.count(BallotChoice.YES), choices.count(BallotChoice.NO), choices.count(BallotChoice.ABSTAIN))
 
 
 def vote_winner(proposition: PropositionData, item: ItemSnapshot) -> MotionData | None:
@@ -295,9 +287,7 @@ def immediate_adjustment_sentence(style: HouseStyle) -> str:
 
 
 def statement_heading(statement: StatementData, style: HouseStyle) -> str:
-    return (
-        style.heading_minute_note if statement.kind == StatementKind.MINUTE_NOTE else style.heading_statement
-    )
+    return style.heading_minute_note if statement.kind == StatementKind.MINUTE_NOTE else style.heading_statement
 
 
 def iso(day: datetime.date | None) -> str:

@@ -8,6 +8,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from committee.models import ROLE_TITLES, Committee, Membership, Role
 from minutes.attendance import Presence, Replacement, serving_ids
 from minutes.models import (
@@ -229,9 +231,7 @@ def build_snapshot(meeting: Meeting | int) -> ProtocolSnapshot:
     def ref(person) -> PersonRef:
         membership = memberships.get(person.pk)
         party = membership.party.abbreviation if membership and membership.party else ""
-        return PersonRef(
-            person.pk, person.first_name, person.last_name, party, membership.role if membership else ""
-        )
+        return PersonRef(person.pk, person.first_name, person.last_name, party, membership.role if membership else "")
 
     def ref_or_none(person) -> PersonRef | None:
         return ref(person) if person is not None else None
@@ -242,9 +242,7 @@ def build_snapshot(meeting: Meeting | int) -> ProtocolSnapshot:
     number_of = {item.pk: item.number for item in items}
 
     attendance_rows = list(
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("person", "replaces")
-        .order_by("position", "id")
+        Attendance.objects.filter(meeting=meeting).select_related("person", "replaces").order_by("position", "id")
     )
     presences = [
         Presence(
@@ -257,9 +255,7 @@ def build_snapshot(meeting: Meeting | int) -> ProtocolSnapshot:
         for row in attendance_rows
     ]
     people = {row.person_id: ref(row.person) for row in attendance_rows}
-    adjusters = tuple(
-        ref(a.person) for a in Adjuster.objects.filter(meeting=meeting).select_related("person")
-    )
+    adjusters = tuple(ref(a.person) for a in Adjuster.objects.filter(meeting=meeting).select_related("person"))
 
     def by_item(rows) -> dict[int, list]:
         grouped: dict[int, list] = defaultdict(list)
@@ -274,14 +270,10 @@ def build_snapshot(meeting: Meeting | int) -> ProtocolSnapshot:
         return grouped
 
     motions = by_item(Motion.objects.filter(item_id__in=item_ids).order_by("position", "id"))
-    movers = named(
-        MotionMover.objects.filter(motion__item_id__in=item_ids).select_related("person"), "motion_id"
-    )
+    movers = named(MotionMover.objects.filter(motion__item_id__in=item_ids).select_related("person"), "motion_id")
     propositions = by_item(Proposition.objects.filter(item_id__in=item_ids).order_by("position", "id"))
     ballots: dict[int, list[BallotData]] = defaultdict(list)
-    for ballot in (
-        Ballot.objects.filter(proposition__item_id__in=item_ids).select_related("person").order_by("id")
-    ):
+    for ballot in Ballot.objects.filter(proposition__item_id__in=item_ids).select_related("person").order_by("id"):
         ballots[ballot.proposition_id].append(BallotData(ref(ballot.person), ballot.choice))
     recusals = by_item(
         Recusal.objects.filter(item_id__in=item_ids).select_related("person", "substitute").order_by("id")
@@ -340,16 +332,14 @@ def build_snapshot(meeting: Meeting | int) -> ProtocolSnapshot:
                 for p in propositions.get(item.pk, [])
             ),
             recusals=tuple(
-                RecusalData(ref(r.person), r.left_room, ref_or_none(r.substitute), r.wording)
-                for r in item_recusals
+                RecusalData(ref(r.person), r.left_room, ref_or_none(r.substitute), r.wording) for r in item_recusals
             ),
             reservations=tuple(
                 ReservationData(tuple(reservers.get(r.pk, ())), r.in_favour_of_id, r.text, r.wording)
                 for r in reservations.get(item.pk, [])
             ),
             statements=tuple(
-                StatementData(s.kind, tuple(authors.get(s.pk, ())), s.text)
-                for s in statements.get(item.pk, [])
+                StatementData(s.kind, tuple(authors.get(s.pk, ())), s.text) for s in statements.get(item.pk, [])
             ),
             serving=tuple(people[pid] for pid in serving if pid in people),
         )
@@ -372,7 +362,7 @@ def build_snapshot(meeting: Meeting | int) -> ProtocolSnapshot:
         chair=ref_or_none(meeting.chair),
         secretary=ref_or_none(meeting.secretary),
         adjusters=adjusters,
-        adjustment_at=meeting.adjustment_at,
+        adjustment_at=timezone.localtime(meeting.adjustment_at) if meeting.adjustment_at else None,
         adjustment_place=meeting.adjustment_place,
         attendance=tuple(
             AttendanceData(

@@ -13,17 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("meeting", type=int, help="The meeting's primary key.")
-        parser.add_argument(
-            "--item", type=int, help="The § number: that § exactly as it stands in the protocol."
-        )
+        parser.add_argument("--item", type=int, help="The § number: that § exactly as it stands in the protocol.")
         parser.add_argument("--extract", action="store_true", help="With --item: a certified extract.")
-        parser.add_argument(
-            "--public", action="store_true", help="The public version (confidential §§ withheld)."
-        )
+        parser.add_argument("--public", action="store_true", help="The public version (confidential §§ withheld).")
         parser.add_argument("--format", choices=["pdf", "html", "text"], default="pdf")
-        parser.add_argument(
-            "-o", "--output", required=True, help="The file to write, or - for standard output."
-        )
+        parser.add_argument("-o", "--output", required=True, help="The file to write, or - for standard output.")
 
     def handle(
         self,
