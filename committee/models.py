@@ -1,6 +1,7 @@
 """Who sits on a committee: the committee itself, parties, people and their memberships."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -75,6 +76,8 @@ class Party(models.Model):
 
 
 class Person(models.Model):
+    # Stable across installations, so an exchange file names the same person wherever it goes.
+    uid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     user = models.OneToOneField(
