@@ -1,0 +1,25 @@
+"""Who may see and change what: plain predicates, one place, used by every view."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from committee.models import Committee
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def serves_as_secretary(user: User, committee: Committee) -> bool:
+    """A committee's secretaries, and administrators, prepare its meetings."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return committee.secretaries.filter(pk=user.pk).exists()
+
+
+def can_prepare_meeting(user: User, meeting) -> bool:
+    return serves_as_secretary(user, meeting.committee)
+
+
+def can_edit_meeting(user: User, meeting) -> bool:
+    """Only a draft can change, and only in its committee's secretaries' hands."""
+    return meeting.is_editable and can_prepare_meeting(user, meeting)

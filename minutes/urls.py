@@ -1,0 +1,24 @@
+from django.urls import path
+
+from minutes.views import protocol, secretariat
+
+app_name = "minutes"
+
+urlpatterns = [
+    path("", secretariat.committee_list, name="committee-list"),
+    path("namnd/<slug:slug>/", secretariat.meeting_list, name="meeting-list"),
+    path("sammantrade/<int:pk>/", secretariat.meeting_detail, name="meeting-detail"),
+    path("sammantrade/<int:pk>/protokoll.<str:fmt>", protocol.protocol_document, name="protocol-document"),
+    path(
+        "sammantrade/<int:pk>/paragraf/<int:number>.<str:fmt>",
+        protocol.protocol_document,
+        {"kind": "item"},
+        name="item-document",
+    ),
+    path(
+        "sammantrade/<int:pk>/utdrag/<int:number>.<str:fmt>",
+        protocol.protocol_document,
+        {"kind": "extract"},
+        name="extract-document",
+    ),
+]

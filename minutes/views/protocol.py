@@ -1,0 +1,47 @@
+"""The protocol as a document: the full protocol, one §, or an extract, as HTML, text or PDF."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from committee.permissions import can_prepare_meeting
+from minutes.models import Meeting
+from minutes.protocol.render import Request, render_html, render_text
+from minutes.protocol.snapshot import build_snapshot
+
+CONTENT_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
+
+
+@login_required
+def protocol_document(
+    request: HttpRequest, pk: int, fmt: str, number: int | None = None, kind: str = "protocol"
+) -> HttpResponse:
+    """Preview for the secretariat; `?version=public` gives the web version."""
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    if not can_prepare_meeting(request.user, meeting):
+        raise PermissionDenied
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    public = request.GET.get("version") == "public"
+    snapshot = build_snapshot(meeting)
+    if number is not None and number not in {item.number for item in snapshot.items}:
+        raise Http404
+    doc = Request(
+        kind=kind, numbers=(number,) if number is not None else (), public=public, certified_on=datetime.date.today()
+    )
+    if fmt == "txt":
+        body: str | bytes = render_text(snapshot, doc)
+    else:
+        body = render_html(snapshot, doc)
+        if fmt == "pdf":
+            from minutes.protocol.pdf import html_to_pdf
+
+            body = html_to_pdf(body)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    if fmt != "html":
+        name = f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}" + (f"-p{number}" if number else "")
+        response["Content-Disposition"] = f'inline; filename="{name}{"-public" if public else ""}.{fmt}"'
+    return response

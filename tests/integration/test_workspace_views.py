@@ -1,0 +1,85 @@
+"""Every secretariat view checks who may see it; the pages show what the meeting holds."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from minutes.models import Meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> Meeting:
+    call_command("loaddemo", stdout=io.StringIO())
+    return Meeting.objects.get()
+
+
+@pytest.fixture
+def secretary(demo) -> User:
+    user = User.objects.create_user("sekreterare", password="x")
+    demo.committee.secretaries.add(user)
+    return user
+
+
+@pytest.fixture
+def outsider() -> User:
+    return User.objects.create_user("annan", password="x")
+
+
+def urls(meeting: Meeting) -> list[str]:
+    return [
+        reverse("minutes:meeting-list", args=[meeting.committee.slug]),
+        reverse("minutes:meeting-detail", args=[meeting.pk]),
+        reverse("minutes:protocol-document", args=[meeting.pk, "html"]),
+        reverse("minutes:item-document", args=[meeting.pk, 10, "txt"]),
+        reverse("minutes:extract-document", args=[meeting.pk, 10, "html"]),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, demo):
+    for url in urls(demo):
+        response = client.get(url)
+        assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
+
+
+def test_users_who_are_not_the_committees_secretaries_are_refused(client, demo, outsider):
+    client.force_login(outsider)
+    assert [client.get(url).status_code for url in urls(demo)] == [403] * 5
+
+
+def test_the_committees_secretary_sees_every_page(client, demo, secretary):
+    client.force_login(secretary)
+    assert [client.get(url).status_code for url in urls(demo)] == [200] * 5
+
+
+def test_meeting_page_lists_items_and_checklist(client, demo, secretary):
+    client.force_login(secretary)
+    page = client.get(reverse("minutes:meeting-detail", args=[demo.pk])).content.decode()
+    assert page.count("<tr>\n<td>") == 12
+    assert "Strategi för Stockholm som smart och uppkopplad stad" in page
+
+
+def test_item_text_preview_is_the_protocol_text(client, demo, secretary):
+    client.force_login(secretary)
+    response = client.get(reverse("minutes:item-document", args=[demo.pk, 10, "txt"]))
+    assert response.content.decode().split()[:3] == ["§", "10", "Strategi"]
+
+
+def test_public_pdf_withholds_the_confidential_item(client, demo, secretary):
+    client.force_login(secretary)
+    response = client.get(reverse("minutes:protocol-document", args=[demo.pk, "pdf"]) + "?version=public")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert ("Individärende enligt socialtjänstlagen" in text, "Ansökan om bistånd" in text) == (True, False)
+
+
+def test_unknown_item_and_format_give_404(client, demo, secretary):
+    client.force_login(secretary)
+    assert [
+        client.get(reverse("minutes:item-document", args=[demo.pk, 99, "html"])).status_code,
+        client.get(reverse("minutes:protocol-document", args=[demo.pk, "docx"])).status_code,
+    ] == [404, 404]
