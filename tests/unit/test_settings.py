@@ -1,0 +1,114 @@
+"""The settings helpers turn environment strings into typed values, and refuse anything else loudly."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from committee.settings import database_from_url, env_bool, env_int
+
+VARIABLE = "PARAGRAF_TEST_SETTING"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    for name in (VARIABLE, "DATABASE_POOL_SIZE", "DATABASE_TEST_NAME"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1", True),
+        ("true", True),
+        ("Yes", True),
+        ("ON", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+        ("OFF", False),
+    ],
+)
+def test_env_bool_reads_the_usual_spellings(monkeypatch, value, expected):
+    monkeypatch.setenv(VARIABLE, value)
+
+    assert env_bool(VARIABLE) is expected
+
+
+@pytest.mark.parametrize("default", [True, False])
+def test_env_bool_unset_or_empty_gives_the_default(monkeypatch, default):
+    assert env_bool(VARIABLE, default=default) is default
+    monkeypatch.setenv(VARIABLE, "")
+    assert env_bool(VARIABLE, default=default) is default
+
+
+@pytest.mark.parametrize("value", ["2", "maybe", "ja", " true"])
+def test_env_bool_other_values_raise(monkeypatch, value):
+    monkeypatch.setenv(VARIABLE, value)
+
+    with pytest.raises(ImproperlyConfigured, match=VARIABLE):
+        env_bool(VARIABLE)
+
+
+def test_env_int_reads_whole_numbers(monkeypatch):
+    monkeypatch.setenv(VARIABLE, "-42")
+
+    assert env_int(VARIABLE, 7) == -42
+
+
+def test_env_int_unset_or_empty_gives_the_default(monkeypatch):
+    assert env_int(VARIABLE, 7) == 7
+    monkeypatch.setenv(VARIABLE, "")
+    assert env_int(VARIABLE, 7) == 7
+
+
+@pytest.mark.parametrize("value", ["ten", "1.5", "0x10", "1e3"])
+def test_env_int_other_values_raise(monkeypatch, value):
+    monkeypatch.setenv(VARIABLE, value)
+
+    with pytest.raises(ImproperlyConfigured, match=VARIABLE):
+        env_int(VARIABLE, 7)
+
+
+def test_database_from_url_reads_every_part():
+    database = database_from_url("postgresql://clerk:s%40cret@db.example:6543/n%C3%A4mnd")
+
+    assert database == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "nämnd",
+        "USER": "clerk",
+        "PASSWORD": "s@cret",
+        "HOST": "db.example",
+        "PORT": "6543",
+        "OPTIONS": {"pool": {"min_size": 1, "max_size": 10}},
+        "TEST": {"NAME": None},
+    }
+
+
+def test_database_from_url_minimal_url_gets_defaults(monkeypatch):
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
+    monkeypatch.setenv("DATABASE_TEST_NAME", "test_elsewhere")
+
+    database = database_from_url("postgres://localhost")
+
+    assert database == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "paragraf",
+        "USER": "",
+        "PASSWORD": "",
+        "HOST": "localhost",
+        "PORT": "",
+        "OPTIONS": {"pool": {"min_size": 1, "max_size": 3}},
+        "TEST": {"NAME": "test_elsewhere"},
+    }
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/paragraf", "sqlite:///var/paragraf.sqlite3", "paragraf"])
+def test_database_from_url_other_schemes_raise(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_from_url(url)
+
+
+def test_database_from_url_bad_pool_size_raises(monkeypatch):
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "many")
+
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_POOL_SIZE"):
+        database_from_url("postgres://localhost/paragraf")
