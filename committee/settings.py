@@ -42,6 +42,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 def database_from_url(url: str) -> dict:
     """Turn postgres://user:password@host:port/name into a Django DATABASES entry."""
     parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured("DATABASE_URL has a port that is not a number") from None
     if parts.scheme not in ("postgres", "postgresql"):
         raise ImproperlyConfigured(f"DATABASE_URL must start with postgres://, not {parts.scheme!r}")
     return {
@@ -50,7 +54,7 @@ def database_from_url(url: str) -> dict:
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
+        "PORT": str(port or ""),
         # A pool keeps connections warm; psycopg's pool reconnects after a server restart.
         "OPTIONS": {"pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 10)}},
         "TEST": {"NAME": env_str("DATABASE_TEST_NAME") or None},

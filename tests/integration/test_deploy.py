@@ -1,0 +1,38 @@
+"""`manage.py check --deploy` passes with the production variables the README lists."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "PARAGRAF_PRODUCTION": "1",
+    "DJANGO_SECRET_KEY": "k3v!x9-this-is-a-long-random-production-secret-for-the-deploy-check-0192837465",
+    "DJANGO_ALLOWED_HOSTS": "paragraf.example.se",
+    "DATABASE_URL": "postgres://paragraf:secret@db.example.se:5432/paragraf",
+}
+
+
+def check_deploy(extra: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PARAGRAF_", "DATABASE_"))}
+    env.update(extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = check_deploy(PRODUCTION)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    result = check_deploy({k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"})
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set in production" in result.stderr
