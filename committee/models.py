@@ -37,12 +37,8 @@ class Committee(models.Model):
     heading_motions = models.CharField(_("heading: motions"), max_length=60, default="Förslag till beslut")
     heading_procedure = models.CharField(_("heading: procedure"), max_length=60, default="Beslutsgång")
     heading_reservation = models.CharField(_("heading: reservation"), max_length=60, default="Reservation")
-    heading_statement = models.CharField(
-        _("heading: special statement"), max_length=60, default="Särskilt uttalande"
-    )
-    heading_minute_note = models.CharField(
-        _("heading: minute note"), max_length=60, default="Protokollsanteckning"
-    )
+    heading_statement = models.CharField(_("heading: special statement"), max_length=60, default="Särskilt uttalande")
+    heading_minute_note = models.CharField(_("heading: minute note"), max_length=60, default="Protokollsanteckning")
     protocol_kept_at = models.CharField(_("where the protocol is kept"), max_length=200, blank=True)
     secretaries = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="committees_served", verbose_name=_("secretaries")
@@ -123,15 +119,11 @@ ROLE_TITLES = {
 class MembershipQuerySet(models.QuerySet):
     def on(self, day: datetime.date) -> "MembershipQuerySet":
         """Memberships in force on that day."""
-        return self.filter(Q(start__lte=day) | Q(start__isnull=True)).filter(
-            Q(end__gte=day) | Q(end__isnull=True)
-        )
+        return self.filter(Q(start__lte=day) | Q(start__isnull=True)).filter(Q(end__gte=day) | Q(end__isnull=True))
 
 
 class Membership(models.Model):
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person")
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
     committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("committee")
     )
