@@ -118,9 +118,9 @@ class RuleCheckedAdmin(DraftOnly, admin.ModelAdmin):
             fields.append(self.parent_field)
         return fields
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         # A bulk delete would skip the rules and the numbering.
-        actions = super().get_actions(request)
+        actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)
         return actions
 

@@ -112,7 +112,7 @@ def add_item(meeting: Meeting, *, title: str, **fields) -> Item:
             number=(top["number"] or 0) + 1,  # until renumbered, just beyond every number in use
             **fields,
         )
-        item.full_clean(validate_constraints=False)
+        item.full_clean()
         item.save()
         _renumber_and_check(meeting)
         item.refresh_from_db()
@@ -152,12 +152,13 @@ def renumber(meeting: Meeting) -> None:
 
 def _renumber_and_check(meeting: Meeting, order: list[Item] | None = None) -> None:
     touched = _renumber(meeting, order)
-    _bump(meeting)
-    for item in meeting.items.order_by("position"):
+    elsewhere = [item for item in touched if item.meeting_id != meeting.pk]
+    Meeting.objects.filter(pk__in={meeting.pk} | {item.meeting_id for item in elsewhere}).update(
+        version=F("version") + 1
+    )
+    meeting.refresh_from_db(fields=["version"])
+    for item in [*meeting.items.order_by("position"), *elsewhere]:
         rules.check_item(item)
-    for item in touched:
-        if item.meeting_id != meeting.pk:
-            rules.check_item(item)
 
 
 def _renumber(meeting: Meeting, order: list[Item] | None = None) -> list[Item]:
@@ -173,7 +174,8 @@ def _renumber(meeting: Meeting, order: list[Item] | None = None) -> list[Item]:
     last = Item.objects.filter(meeting__in=year.filter(earlier)).aggregate(last=Max("number"))["last"] or 0
     touched = _place(order, first=last + 1)
     last += len(order)
-    for other in year.filter(later).order_by("date", "number"):
+    # Locked in date order, the same order every renumbering takes, so two cannot deadlock.
+    for other in year.filter(later).order_by("date", "number").select_for_update():
         items = list(other.items.order_by("position"))
         if other.is_editable:
             touched += _place(items, first=last + 1)
@@ -366,8 +368,7 @@ def _editable(meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not meeting.is_editable:
         raise ValidationError(
-            _("The meeting %(meeting)s is %(status)s and can no longer be changed.")
-            % {"meeting": meeting, "status": meeting.get_status_display().lower()},
+            _("The meeting %(meeting)s is no longer a draft and cannot be changed.") % {"meeting": meeting},
             code="not_editable",
         )
     return meeting
@@ -386,12 +387,6 @@ def _done(item: Item) -> None:
     item.save(update_fields=["version"])
     item.refresh_from_db(fields=["version"])
     rules.check_item(item)
-
-
-def _bump(meeting: Meeting) -> None:
-    meeting.version = F("version") + 1
-    meeting.save(update_fields=["version"])
-    meeting.refresh_from_db(fields=["version"])
 
 
 def _create(model, **values):
