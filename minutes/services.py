@@ -360,6 +360,35 @@ def record_vote(
     return proposition
 
 
+Part = Motion | Proposition | Recusal | Reservation | Statement
+
+
+def set_wording(part: Part, *, wording: str) -> Part:
+    """The secretary's own sentence in place of the generated one; empty goes back to generated."""
+    if not any(field.name == "wording" for field in part._meta.fields):
+        raise TypeError(f"{type(part).__name__} has no wording of its own")
+    with transaction.atomic():
+        item = _editable_item(part.item)
+        part = type(part).objects.get(pk=part.pk)
+        part.wording = wording
+        part.full_clean()
+        part.save(update_fields=["wording"])
+        _done(item)
+    return part
+
+
+def remove_part(part: Part) -> None:
+    """Remove a motion, proposition, recusal, reservation or statement from its §.
+
+    The § is checked afterwards: removing a motion that the chair found adopted, for one, is
+    refused.
+    """
+    with transaction.atomic():
+        item = _editable_item(part.item)
+        type(part).objects.filter(pk=part.pk, item=item).delete()
+        _done(item)
+
+
 # Helpers
 
 

@@ -33,8 +33,10 @@ from minutes.services import (
     record_recusal,
     record_vote,
     remove_item,
+    remove_part,
     renumber,
     save_item,
+    set_wording,
 )
 from tests.factories import (
     AttendanceFactory,
@@ -401,3 +403,41 @@ def test_statement_by_anyone_present_is_recorded():
     statement = add_statement(item, kind=StatementKind.SPECIAL, authors=[(substitute, True)], text="Vi anser ...")
 
     assert [(a.person, a.with_others) for a in statement.authors.all()] == [(substitute, True)]
+
+
+# Wording and removal of a part
+
+
+def test_set_wording_overrides_the_sentence_and_bumps_the_item():
+    meeting = serving_meeting()
+    item = meeting.items.get()
+    recusal = record_recusal(item, members(meeting)[3])
+
+    set_wording(recusal, wording="X anmälde jäv.")
+
+    recusal.refresh_from_db()
+    item.refresh_from_db()
+    assert (recusal.wording, item.version) == ("X anmälde jäv.", 3)
+
+
+def test_remove_part_that_a_proposition_relies_on_is_refused():
+    meeting = serving_meeting()
+    item = meeting.items.get()
+    motion = add_motion(item, kind=MotionKind.APPROVE, movers=[(members(meeting)[0], False)])
+    record_proposition(item, kind=PropositionKind.SINGLE, outcome=motion)
+
+    with pytest.raises(ValidationError) as raised:
+        remove_part(motion)
+
+    assert raised.value.message_dict == {"propositions[0].outcome": ["Say which motion the chair found adopted."]}
+    assert list(item.motions.all()) == [motion]
+
+
+def test_remove_part_removes_a_recusal():
+    meeting = serving_meeting()
+    item = meeting.items.get()
+    recusal = record_recusal(item, members(meeting)[3])
+
+    remove_part(recusal)
+
+    assert item.recusals.count() == 0
