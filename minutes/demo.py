@@ -27,6 +27,7 @@ from minutes.models import (
     Reservation,
     ReservationMember,
 )
+from minutes.models.item import paragraphs
 
 PARTIES = [
     ("S", "Socialdemokraterna"),
@@ -181,6 +182,11 @@ DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "paragraf-demo"
 
 
+def unwrapped(text: str) -> str:
+    """The prose as a secretary types it: one line per paragraph, a blank line between."""
+    return "\n\n".join(paragraphs(text))
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
     """(role, username, password) for the accounts the demo creates."""
     return [("administratör", DEMO_USERNAME, DEMO_PASSWORD)]
@@ -247,7 +253,7 @@ def load_demo() -> Meeting:
             )
         )
     seed = items[9]
-    seed.matter = SEED_MATTER
+    seed.matter = unwrapped(SEED_MATTER)
     seed.report_date = datetime.date(2016, 9, 1)
     seed.save()
 
@@ -290,7 +296,9 @@ def load_demo() -> Meeting:
     approve = Motion.objects.create(item=seed, position=0, kind=MotionKind.APPROVE)
     for position, (last, with_others) in enumerate([("Bäck", False), ("Backman", True), ("Moreira Duarte", True)]):
         MotionMover.objects.create(motion=approve, person=people[last], with_others=with_others, position=position)
-    liberal = Motion.objects.create(item=seed, position=1, kind=MotionKind.APPROVE_WITH_TEXT, text=SEED_LIBERAL_TEXT)
+    liberal = Motion.objects.create(
+        item=seed, position=1, kind=MotionKind.APPROVE_WITH_TEXT, text=unwrapped(SEED_LIBERAL_TEXT)
+    )
     MotionMover.objects.create(motion=liberal, person=people["Öberg"], position=0)
     Proposition.objects.create(item=seed, position=0, kind=PropositionKind.AGAINST_EACH_OTHER, outcome=approve)
     Recusal.objects.create(item=seed, person=people["Fredholm"], left_room=True)

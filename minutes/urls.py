@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minutes.views import protocol, secretariat
+from minutes.views import editor, protocol, secretariat
 
 app_name = "minutes"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", secretariat.committee_list, name="committee-list"),
     path("namnd/<slug:slug>/", secretariat.meeting_list, name="meeting-list"),
     path("sammantrade/<int:pk>/", secretariat.meeting_detail, name="meeting-detail"),
+    path("sammantrade/<int:pk>/paragraf/<int:number>/", editor.item_edit, name="item-edit"),
     path("sammantrade/<int:pk>/protokoll.<str:fmt>", protocol.protocol_document, name="protocol-document"),
     path(
         "sammantrade/<int:pk>/paragraf/<int:number>.<str:fmt>",

@@ -113,7 +113,8 @@ def test_motion_sentence_chair_not_first_is_lowercase():
 def test_motion_sentences_of_every_kind_past_tense():
     it = item(motions=(LIBERAL, REJECT, REFER, TABLE))
     assert [phrases.motion_sentence(m, it, PAST, chair_id=1) for m in it.motions] == [
-        "Peter Öberg (L) yrkade att nämnden skulle bifalla förvaltningens förslag och lade därutöver fram en egen text.",
+        "Peter Öberg (L) yrkade att nämnden skulle bifalla förvaltningens förslag och lade därutöver fram en "
+        "egen text.",
         "Arne Fredholm m fl (M) yrkade avslag på förvaltningens förslag.",
         "Karin Holm (M) yrkade att ärendet skulle återremitteras till förvaltningen för att utreda kostnaderna.",
         "Peter Öberg (L) och Karin Holm (M) yrkade att ärendet skulle bordläggas.",
