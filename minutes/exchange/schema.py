@@ -1,0 +1,115 @@
+"""The exchange format's name, version and JSON Schema, and how a refused file is reported."""
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+FORMAT = "paragraf-meeting"
+VERSION = 1
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "exchange" / "meeting.schema.json"
+PLAIN_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # a JSON path into the document, such as "$.meeting.items[9].motions[0].movers"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ExchangeError(Exception):
+    """A document that cannot be imported, with every problem found and where it is."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+def refuse(path: str, message: str) -> ExchangeError:
+    return ExchangeError([Problem(path, message)])
+
+
+def child(path: str, key: str | int) -> str:
+    """The JSON path of a member or an element below `path`, written as jsonschema writes it."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    if PLAIN_NAME.fullmatch(key):
+        return f"{path}.{key}"
+    escaped = key.replace("\\", "\\\\").replace("'", "\\'")
+    return f"{path}['{escaped}']"
+
+
+@functools.cache
+def meeting_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def parse(text: str | bytes) -> Any:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise refuse("$", _("The file is not UTF-8 text: %(error)s.") % {"error": error}) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise refuse(
+            "$",
+            _("The file is not valid JSON at line %(line)s, column %(column)s: %(error)s.")
+            % {"line": error.lineno, "column": error.colno, "error": error.msg},
+        ) from None
+
+
+def check_format(document: Any) -> None:
+    """Refuse another format or version before the schema, whose messages would only confuse."""
+    if not isinstance(document, dict):
+        raise refuse("$", _("The document must be a JSON object."))
+    if "format" in document and document["format"] != FORMAT:
+        raise refuse(
+            "$.format",
+            _("This is not a Paragraf meeting file: the format is %(found)s, not %(format)s.")
+            % {"found": json.dumps(document["format"], ensure_ascii=False), "format": json.dumps(FORMAT)},
+        )
+    if "version" in document and document["version"] != VERSION:
+        raise refuse(
+            "$.version",
+            _("Version %(found)s is not supported: this Paragraf reads version %(version)s.")
+            % {"found": json.dumps(document["version"], ensure_ascii=False), "version": VERSION},
+        )
+
+
+def schema_problems(document: Any) -> list[Problem]:
+    validator = Draft202012Validator(meeting_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    problems: list[Problem] = []
+    for error in validator.iter_errors(document):
+        for problem in _problems(error):
+            if problem not in problems:
+                problems.append(problem)
+    return problems
+
+
+def _problems(error: SchemaError) -> list[Problem]:
+    """Name a missing field by its own path, which is where a reader will look for it."""
+    if error.validator == "required" and isinstance(error.instance, dict):
+        return [
+            Problem(child(error.json_path, name), _("This required field is missing."))
+            for name in error.validator_value
+            if name not in error.instance
+        ]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        return [
+            Problem(child(error.json_path, name), _("This field is not part of the format."))
+            for name in error.instance
+            if name not in allowed
+        ]
+    return [Problem(error.json_path, error.message)]

@@ -1,0 +1,468 @@
+"""The meeting exchange file: a byte-identical round trip, reuse of what exists, and refusals by JSON path."""
+
+import copy
+import datetime
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from committee.models import Committee, Membership, Party, Person, Role
+from minutes import rules
+from minutes.exchange import ExchangeError, Problem, export_meeting, import_meeting
+from minutes.models import (
+    Adjuster,
+    Attendance,
+    AttendanceFunction,
+    Ballot,
+    BallotChoice,
+    Item,
+    Meeting,
+    Motion,
+    MotionKind,
+    MotionMover,
+    Proposition,
+    PropositionKind,
+    Recusal,
+    Reservation,
+    ReservationMember,
+    Statement,
+    StatementAuthor,
+    StatementKind,
+)
+from minutes.protocol.render import Request, render_text
+from minutes.protocol.snapshot import build_snapshot
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    Committee,
+    Party,
+    Person,
+    Membership,
+    Meeting,
+    Adjuster,
+    Attendance,
+    Item,
+    Motion,
+    MotionMover,
+    Proposition,
+    Ballot,
+    Recusal,
+    Reservation,
+    ReservationMember,
+    Statement,
+    StatementAuthor,
+]
+YES, NO, ABSTAIN = BallotChoice.YES, BallotChoice.NO, BallotChoice.ABSTAIN
+# § 5's roll-call vote, in roll order: Holm is absent and Hedlund serves in her place.
+VOTES = [
+    ("Bäck", YES),
+    ("Backman", YES),
+    ("Fredholm", NO),
+    ("Moreira Duarte", YES),
+    ("Öberg", ABSTAIN),
+    ("Lindqvist", YES),
+    ("Sundberg", YES),
+    ("Nyström", NO),
+    ("Bergqvist", YES),
+    ("Ekdahl", YES),
+    ("Hedlund", NO),
+]
+VOTE_WORDING = "Omröstning begärdes och verkställdes enligt bilaga 1."
+RECUSAL_WORDING = "Johan Sundberg (S) anmälde jäv. Eva Lund (S) tjänstgjorde i hans ställe."
+L_STATEMENT = "Liberalerna avstår från att ta ställning till tertialrapporten."
+V_NOTE = "Vänsterpartiet noterar att prognosen är osäker."
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The rules' messages in their source language, whatever catalogue is compiled."""
+    with translation.override("en"):
+        yield
+
+
+def person(last_name: str) -> Person:
+    return Person.objects.get(last_name=last_name)
+
+
+def enrich(meeting: Meeting) -> None:
+    """Give the demo what it lacks: a vote, a recusal with a substitute, statements, a § range, wordings."""
+    item = {item.number: item for item in meeting.items.all()}
+
+    ekdahl = Attendance.objects.get(meeting=meeting, person=person("Ekdahl"))
+    ekdahl.to_item = item[8]
+    ekdahl.save()
+    Attendance.objects.create(
+        meeting=meeting,
+        person=person("Fors"),
+        function=AttendanceFunction.SERVING,
+        replaces=person("Ekdahl"),
+        from_item=item[9],
+        position=21,
+    )
+
+    approve = Motion.objects.create(item=item[5], position=0, kind=MotionKind.APPROVE)
+    MotionMover.objects.create(motion=approve, person=person("Backman"), with_others=True, position=0)
+    reject = Motion.objects.create(item=item[5], position=1, kind=MotionKind.REJECT)
+    MotionMover.objects.create(motion=reject, person=person("Hedlund"), with_others=True, position=0)
+    MotionMover.objects.create(motion=reject, person=person("Nyström"), position=1)
+    vote = Proposition.objects.create(
+        item=item[5],
+        position=0,
+        kind=PropositionKind.AGAINST_EACH_OTHER,
+        outcome=approve,
+        voted=True,
+        yes_motion=approve,
+        no_motion=reject,
+        wording=VOTE_WORDING,
+    )
+    for last_name, choice in VOTES:
+        Ballot.objects.create(proposition=vote, person=person(last_name), choice=choice)
+    reservation = Reservation.objects.create(item=item[5], position=0, in_favour_of=reject, text="Vi vill annat.")
+    ReservationMember.objects.create(reservation=reservation, person=person("Hedlund"), with_others=True, position=0)
+    statement = Statement.objects.create(item=item[5], position=0, kind=StatementKind.SPECIAL, text=L_STATEMENT)
+    StatementAuthor.objects.create(statement=statement, person=person("Öberg"), position=0)
+    note = Statement.objects.create(item=item[5], position=1, kind=StatementKind.MINUTE_NOTE, text=V_NOTE)
+    StatementAuthor.objects.create(statement=note, person=person("Fors"), with_others=True, position=0)
+
+    motion = Motion.objects.create(item=item[7], position=0, kind=MotionKind.APPROVE, wording="Bifall yrkades.")
+    MotionMover.objects.create(motion=motion, person=person("Lund"), position=0)
+    Proposition.objects.create(item=item[7], position=0, kind=PropositionKind.SINGLE, outcome=motion)
+    Recusal.objects.create(item=item[7], person=person("Sundberg"), substitute=person("Lund"), wording=RECUSAL_WORDING)
+
+    item[10].report_wording = "Förvaltningen hade redovisat ärendet muntligen."
+    item[10].immediately_adjusted = True
+    item[10].save()
+    for each in item.values():
+        rules.check_item(each)
+
+
+def wipe() -> None:
+    """Leave the database as an installation that has never seen the committee."""
+    Meeting.objects.all().delete()
+    Membership.objects.all().delete()
+    Person.objects.all().delete()
+    Party.objects.all().delete()
+    Committee.objects.all().delete()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def protocol_text(meeting: Meeting) -> str:
+    return render_text(build_snapshot(meeting), Request(kind="protocol"))
+
+
+def export(meeting: Meeting, path: Path) -> bytes:
+    call_command("export_meeting", str(meeting.pk), "-o", str(path), stderr=io.StringIO())
+    return path.read_bytes()
+
+
+@pytest.fixture
+def demo() -> Meeting:
+    call_command("loaddemo", stdout=io.StringIO())
+    meeting = Meeting.objects.get()
+    enrich(meeting)
+    return meeting
+
+
+@pytest.fixture
+def document(demo) -> dict[str, Any]:
+    """The demo's file, with the database emptied for importing it."""
+    content = json.loads(export_meeting(demo))
+    wipe()
+    return content
+
+
+def uids(document: dict[str, Any]) -> dict[str, str]:
+    return {row["last_name"]: row["uid"] for row in document["people"]}
+
+
+def refused(content: dict[str, Any] | str) -> list[Problem]:
+    """Import the file, expecting it refused with the database exactly as before; return the problems."""
+    text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+    before = counts()
+    with pytest.raises(ExchangeError) as raised:
+        import_meeting(text)
+    assert counts() == before
+    return raised.value.problems
+
+
+# The round trip
+
+
+def test_export_import_export_is_byte_identical_on_an_empty_database(demo, tmp_path):
+    first = export(demo, tmp_path / "first.json")
+    rows = counts()
+    text = protocol_text(demo)
+    wipe()
+
+    out = io.StringIO()
+    call_command("import_meeting", str(tmp_path / "first.json"), stdout=out)
+
+    meeting = Meeting.objects.get()
+    assert out.getvalue() == f"{meeting.pk}\n"
+    assert export(meeting, tmp_path / "second.json") == first
+    assert counts() == rows
+    assert protocol_text(meeting) == text
+
+
+def test_file_carries_the_vote_recusal_statements_ranges_and_wordings(demo):
+    document = json.loads(export_meeting(demo))
+    uid = uids(document)
+    items = document["meeting"]["items"]
+
+    assert items[4]["propositions"] == [
+        {
+            "kind": "against_each_other",
+            "outcome": 0,
+            "voted": True,
+            "yes_motion": 0,
+            "no_motion": 1,
+            "casting_vote": "",
+            "wording": VOTE_WORDING,
+            "ballots": [{"person": uid[last_name], "choice": choice} for last_name, choice in VOTES],
+        }
+    ]
+    assert items[4]["reservations"] == [
+        {
+            "in_favour_of": 1,
+            "text": "Vi vill annat.",
+            "wording": "",
+            "members": [{"person": uid["Hedlund"], "with_others": True}],
+        }
+    ]
+    assert items[4]["statements"] == [
+        {"kind": "special", "text": L_STATEMENT, "authors": [{"person": uid["Öberg"], "with_others": False}]},
+        {"kind": "minute_note", "text": V_NOTE, "authors": [{"person": uid["Fors"], "with_others": True}]},
+    ]
+    assert items[6]["recusals"] == [
+        {"person": uid["Sundberg"], "left_room": True, "substitute": uid["Lund"], "wording": RECUSAL_WORDING}
+    ]
+    assert items[6]["motions"] == [
+        {
+            "kind": "approve",
+            "text": "",
+            "wording": "Bifall yrkades.",
+            "movers": [{"person": uid["Lund"], "with_others": False}],
+        }
+    ]
+    assert (items[5]["confidential"], items[5]["public_heading"]) == (True, "Individärende enligt socialtjänstlagen")
+    assert (items[9]["report_wording"], items[9]["immediately_adjusted"]) == (
+        "Förvaltningen hade redovisat ärendet muntligen.",
+        True,
+    )
+    ranges = [
+        (row["person"], row["function"], row["replaces"], row["from_number"], row["to_number"])
+        for row in document["meeting"]["attendance"]
+        if row["person"] in (uid["Ekdahl"], uid["Fors"])
+    ]
+    assert ranges == [
+        (uid["Ekdahl"], "serving", None, None, 8),
+        (uid["Fors"], "serving", uid["Ekdahl"], 9, None),
+        (uid["Fors"], "non_serving", None, None, None),
+    ]
+
+
+def test_file_lists_the_people_named_and_the_members_of_the_day(demo):
+    later = Person.objects.create(first_name="Nils", last_name="Ny")
+    Membership.objects.create(
+        person=later, committee=demo.committee, role=Role.MEMBER, start=datetime.date(2017, 1, 1), position=99
+    )
+
+    document = json.loads(export_meeting(demo))
+
+    names = [f"{row['first_name']} {row['last_name']}" for row in document["people"]]
+    assert len(names) == 21  # the 19 on the roll, the secretary and the director; not Nils Ny
+    assert names[:3] == ["Fatima Ali", "Kjell Backman", "Sofia Bergqvist"]
+    assert [row["abbreviation"] for row in document["parties"]] == ["C", "KD", "L", "M", "MP", "S", "V"]
+    assert len(document["memberships"]) == 19
+    assert document["memberships"][0] == {
+        "person": uids(document)["Bäck"],
+        "party": "V",
+        "role": "chair",
+        "start": "2015-01-01",
+        "end": "2018-12-31",
+        "position": 0,
+    }
+    assert document["meeting"]["adjustment_at"] == "2016-09-29T15:00:00+02:00"
+    assert (document["meeting"]["start_time"], document["meeting"]["end_time"]) == ("18:00", "20:05")
+
+
+def test_import_reuses_the_committee_parties_people_and_memberships(demo, tmp_path):
+    first = export(demo, tmp_path / "first.json")
+    demo.delete()
+    shared = ("Committee", "Party", "Person", "Membership")
+    before = {name: counts()[name] for name in shared}
+
+    meeting = import_meeting(first)
+
+    after = {name: counts()[name] for name in shared}
+    assert after == before == {"Committee": 1, "Party": 7, "Person": 21, "Membership": 19}
+    assert export(meeting, tmp_path / "second.json") == first
+
+
+def test_import_refuses_a_meeting_that_is_already_there(demo):
+    problems = refused(export_meeting(demo))
+
+    assert problems == [
+        Problem("$.meeting", f"Årstadal SDN already has meeting nr 9 on 2016-09-22 (meeting {demo.pk}).")
+    ]
+
+
+# Bad files: refused, by JSON path, with nothing written
+
+
+def test_malformed_json_is_refused(document):
+    text = json.dumps(document, ensure_ascii=False, indent=2)[
+        :-1
+    ]  # cut off the final brace, leaving an empty last line
+
+    problems = refused(text)
+
+    last_line = text.count("\n") + 1
+    assert problems == [
+        Problem("$", f"The file is not valid JSON at line {last_line}, column 1: Expecting ',' delimiter.")
+    ]
+
+
+def test_another_version_is_refused(document):
+    document["version"] = 2
+
+    assert refused(document) == [Problem("$.version", "Version 2 is not supported: this Paragraf reads version 1.")]
+
+
+def test_a_missing_field_is_refused(document):
+    del document["meeting"]["items"][9]["title"]
+
+    assert refused(document) == [Problem("$.meeting.items[9].title", "This required field is missing.")]
+
+
+def test_a_value_of_the_wrong_kind_is_refused(document):
+    document["meeting"]["items"][4]["propositions"][0]["ballots"][0]["choice"] = "ja"
+    document["meeting"]["date"] = "2016-09-31"
+
+    assert refused(document) == [
+        Problem("$.meeting.date", "'2016-09-31' is not a 'date'"),
+        Problem(
+            "$.meeting.items[4].propositions[0].ballots[0].choice",
+            "'ja' is not one of ['yes', 'no', 'abstain']",
+        ),
+    ]
+
+
+def test_a_mover_who_is_not_serving_is_refused(document):
+    holm = uids(document)["Holm"]  # a member, absent: Hedlund serves in her place
+    document["meeting"]["items"][9]["motions"][1]["movers"].append({"person": holm, "with_others": False})
+
+    assert refused(document) == [
+        Problem("$.meeting.items[9].motions[1].movers", "Karin Holm is not serving on this § and cannot move.")
+    ]
+
+
+def test_a_ballot_from_a_recused_member_is_refused(document):
+    lindqvist = uids(document)["Lindqvist"]
+    document["meeting"]["items"][4]["recusals"].append(
+        {"person": lindqvist, "left_room": True, "substitute": None, "wording": ""}
+    )
+
+    assert refused(document) == [
+        Problem(
+            "$.meeting.items[4].propositions[0].ballots",
+            "Anna Lindqvist is recused on this § and cannot vote.",
+        )
+    ]
+
+
+def test_a_dangling_person_uid_is_refused(document):
+    stranger = "00000000-0000-4000-8000-000000000000"
+    document["meeting"]["items"][9]["motions"][0]["movers"][0]["person"] = stranger
+    document["meeting"]["adjusters"].append(stranger)
+
+    assert refused(document) == [
+        Problem("$.meeting.adjusters[1]", f"There is no person with uid {stranger} in $.people."),
+        Problem(
+            "$.meeting.items[9].motions[0].movers[0].person", f"There is no person with uid {stranger} in $.people."
+        ),
+    ]
+
+
+def test_a_motion_index_or_item_number_out_of_range_is_refused(document):
+    document["meeting"]["items"][9]["propositions"][0]["outcome"] = 2
+    document["meeting"]["items"][0]["propositions"].append(
+        copy.deepcopy(document["meeting"]["items"][4]["propositions"][0])
+    )
+    document["meeting"]["attendance"][0]["to_number"] = 13
+
+    assert refused(document) == [
+        Problem("$.meeting.attendance[0].to_number", "The meeting has no § 13."),
+        Problem("$.meeting.items[0].propositions[0].outcome", "§ 1 has no motions."),
+        Problem("$.meeting.items[0].propositions[0].yes_motion", "§ 1 has no motions."),
+        Problem("$.meeting.items[0].propositions[0].no_motion", "§ 1 has no motions."),
+        Problem(
+            "$.meeting.items[9].propositions[0].outcome",
+            "§ 10 has no motion 2: its motions are numbered 0 to 1.",
+        ),
+    ]
+
+
+def test_a_person_listed_twice_is_refused(document):
+    document["people"].append(copy.deepcopy(document["people"][0]))
+
+    assert refused(document) == [
+        Problem(
+            f"$.people[{len(document['people']) - 1}].uid",
+            f"{document['people'][0]['uid']} is already used at $.people[0].",
+        )
+    ]
+
+
+def test_a_model_constraint_is_reported_at_the_row(document):
+    document["meeting"]["items"][5]["public_heading"] = ""
+
+    assert refused(document) == [
+        Problem("$.meeting.items[5]", "Constraint “confidential_item_has_public_heading” is violated.")
+    ]
+
+
+# The commands
+
+
+def test_import_command_prints_each_problem_and_fails(document, tmp_path):
+    del document["committee"]["seats"]
+    document["meeting"]["items"][9]["motions"][0]["kind"] = "bifall"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    err = io.StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_meeting", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert str(raised.value) == f"{path} was refused (2 problems); nothing was imported."
+    assert err.getvalue().splitlines() == [
+        "$.committee.seats: This required field is missing.",
+        "$.meeting.items[9].motions[0].kind: 'bifall' is not one of "
+        "['approve', 'reject', 'approve_with_text', 'refer_back', 'table', 'own_proposal']",
+    ]
+    assert counts()["Meeting"] == 0
+
+
+def test_export_command_writes_standard_output_as_the_file(demo, tmp_path):
+    out = io.StringIO()
+    call_command("export_meeting", str(demo.pk), "-o", "-", stdout=out)
+
+    assert out.getvalue().encode() == export(demo, tmp_path / "file.json")
+
+
+def test_export_command_refuses_an_unknown_meeting(demo, tmp_path):
+    with pytest.raises(CommandError) as raised:
+        call_command("export_meeting", str(demo.pk + 1), "-o", str(tmp_path / "out.json"))
+
+    assert str(raised.value) == f"There is no meeting {demo.pk + 1}"
