@@ -16,7 +16,6 @@ from minutes.attendance import Presence, Replacement, serving_ids
 from minutes.models import (
     Attendance,
     BallotChoice,
-    CastingVote,
     Item,
     Motion,
     MotionMover,
@@ -59,15 +58,50 @@ def tally(choices: list[str]) -> tuple[int, int, int]:
 
 def item_problems(item: Item) -> list[Problem]:
     problems: list[Problem] = []
-    serving = set(serving_on(item))
-    recusals = list(Recusal.objects.filter(item=item).select_related("person"))
+    roll = presences(item.meeting_id)
+    recusals = list(Recusal.objects.filter(item=item).select_related("person", "substitute"))
     recused = {r.person_id for r in recusals}
+    serving = set(serving_ids(roll, [Replacement(r.person_id, r.substitute_id) for r in recusals], item.position))
+    serving_before_recusals = set(serving_ids(roll, [], item.position))
     motions = list(Motion.objects.filter(item=item))
     motion_ids = {m.id for m in motions}
 
+    for presence in roll:
+        if (
+            presence.replaces_id
+            and presence.covers(item.position)
+            and presence.person_id in serving_before_recusals
+            and presence.replaces_id in serving_before_recusals
+        ):
+            problems.append(
+                Problem(
+                    "attendance",
+                    _("A member and the substitute serving in their place both serve on § %(number)s.")
+                    % {"number": item.number},
+                )
+            )
+    present_not_serving = {
+        p.person_id for p in roll if p.covers(item.position) and p.person_id not in serving_before_recusals
+    }
     for index, recusal in enumerate(recusals):
+        if recusal.person_id not in serving_before_recusals:
+            problems.append(
+                Problem(
+                    f"recusals[{index}].person",
+                    _("%(name)s is not serving on this §, so there is nothing to recuse from.")
+                    % {"name": recusal.person},
+                )
+            )
         if recusal.substitute_id == recusal.person_id:
             problems.append(Problem(f"recusals[{index}].substitute", _("A member cannot serve in their own place.")))
+        elif recusal.substitute_id and recusal.substitute_id not in present_not_serving:
+            problems.append(
+                Problem(
+                    f"recusals[{index}].substitute",
+                    _("%(name)s is not a substitute present and free to serve on this §.")
+                    % {"name": recusal.substitute},
+                )
+            )
 
     movers = MotionMover.objects.filter(motion__item=item).select_related("person", "motion")
     motion_index = {m.id: i for i, m in enumerate(motions)}
@@ -122,8 +156,8 @@ def item_problems(item: Item) -> list[Problem]:
                         _("%(name)s is not serving on this § and cannot vote.") % {"name": ballot.person},
                     )
                 )
-            if ballot.choice == BallotChoice.ABSTAIN:
-                abstained.add(ballot.person_id)
+        # Only the vote that decided the matter counts for who took part in the decision.
+        abstained = {b.person_id for b in ballots if b.choice == BallotChoice.ABSTAIN}
         yes, no, _abstain = tally([b.choice for b in ballots])
         if not ballots:
             problems.append(Problem(f"{where}.ballots", _("A roll-call vote needs the members' votes.")))
@@ -131,8 +165,8 @@ def item_problems(item: Item) -> list[Problem]:
             problems.append(Problem(f"{where}.casting_vote", _("The vote is tied: the chair's casting vote decides.")))
         elif yes != no and proposition.casting_vote:
             problems.append(Problem(f"{where}.casting_vote", _("There is no tie, so no casting vote.")))
-        elif proposition.casting_vote and proposition.casting_vote not in CastingVote.values:
-            problems.append(Problem(f"{where}.casting_vote", _("Unknown casting vote.")))
+        elif proposition.casting_vote and item.meeting.chair_id not in serving:
+            problems.append(Problem(f"{where}.casting_vote", _("The chair is not serving on this § to cast a vote.")))
 
     took_part = serving - abstained if voted else serving
     reservers = ReservationMember.objects.filter(reservation__item=item).select_related("person", "reservation")

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Committee, Person
@@ -42,6 +43,9 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
+            models.UniqueConstraint(
+                "committee", ExtractYear("date"), "number", name="meeting_number_unique_in_committee_year"
+            ),
             models.CheckConstraint(
                 condition=models.Q(end_time__isnull=True)
                 | models.Q(start_time__isnull=True)
