@@ -95,7 +95,7 @@ def test_item_save_with_a_recused_mover_is_refused(admin_client):
 
     assert response.status_code == 200  # the form again, not a redirect
     assert response.context["adminform"].form.non_field_errors() == [
-        f"§ 1: {mover} is recused on this § and cannot move."
+        f"§ 1: {mover} är jävig i denna paragraf och kan inte yrka."
     ]
     item.refresh_from_db()
     assert (item.title, item.version, Recusal.objects.count()) == (page.context["original"].title, 2, 0)
@@ -115,7 +115,7 @@ def test_motion_save_with_a_recused_mover_inline_is_refused(admin_client):
     response = admin_client.post(url(Motion, "change", motion.pk), data)
 
     assert response.context["adminform"].form.non_field_errors() == [
-        f"§ 1: {people[3]} is recused on this § and cannot move."
+        f"§ 1: {people[3]} är jävig i denna paragraf och kan inte yrka."
     ]
     motion.refresh_from_db()
     assert (motion.kind, list(MotionMover.objects.values_list("person", flat=True))) == (
@@ -146,7 +146,9 @@ def test_new_motion_without_mover_is_refused(admin_client):
 
     response = admin_client.post(url(Motion, "add"), data)
 
-    assert response.context["adminform"].form.non_field_errors() == ["§ 1: A motion needs at least one mover."]
+    assert response.context["adminform"].form.non_field_errors() == [
+        "§ 1: Ett yrkande måste ha minst en förslagsställare."
+    ]
     assert Motion.objects.count() == 0
 
 
@@ -179,7 +181,7 @@ def test_deleting_the_last_mover_is_refused(admin_client):
 
     assert response.url == url(MotionMover, "change", row.pk)
     assert [str(message) for message in get_messages(response.wsgi_request)] == [
-        "§ 1: A motion needs at least one mover."
+        "§ 1: Ett yrkande måste ha minst en förslagsställare."
     ]
     assert list(motion.movers.values_list("person", flat=True)) == [mover.pk]
 

@@ -65,7 +65,7 @@ def test_recused_member_cannot_move():
     with pytest.raises(ValidationError) as raised:
         add_motion(item, kind=MotionKind.APPROVE, movers=[(recused, False)])
 
-    assert errors(raised) == {"motions[0].movers": [f"{recused} is recused on this § and cannot move."]}
+    assert errors(raised) == {"motions[0].movers": [f"{recused} är jävig i denna paragraf och kan inte yrka."]}
     assert item.motions.count() == 0
 
 
@@ -78,7 +78,7 @@ def test_recusal_of_a_mover_is_refused():
     with pytest.raises(ValidationError) as raised:
         record_recusal(item, mover)
 
-    assert errors(raised) == {"motions[0].movers": [f"{mover} is recused on this § and cannot move."]}
+    assert errors(raised) == {"motions[0].movers": [f"{mover} är jävig i denna paragraf och kan inte yrka."]}
     assert Recusal.objects.count() == 0
 
 
@@ -93,7 +93,7 @@ def test_recused_member_cannot_vote():
             proposition, yes_motion=approve, no_motion=reject, ballots={people[4]: YES, people[5]: NO, people[6]: NO}
         )
 
-    assert errors(raised) == {"propositions[0].ballots": [f"{people[4]} is recused on this § and cannot vote."]}
+    assert errors(raised) == {"propositions[0].ballots": [f"{people[4]} är jävig i denna paragraf och kan inte rösta."]}
     assert Ballot.objects.count() == 0
 
 
@@ -106,7 +106,9 @@ def test_recused_member_cannot_reserve():
     with pytest.raises(ValidationError) as raised:
         add_reservation(item, members=[recused], in_favour_of=approve)
 
-    assert errors(raised) == {"reservations[0].members": [f"{recused} is recused on this § and cannot reserve."]}
+    assert errors(raised) == {
+        "reservations[0].members": [f"{recused} är jävig i denna paragraf och kan inte reservera sig."]
+    }
 
 
 def test_substitute_named_on_a_recusal_serves_on_that_item_only():
@@ -157,7 +159,7 @@ def test_member_who_abstained_in_a_vote_cannot_reserve():
         add_reservation(item, members=[people[4]], in_favour_of=reject)
 
     assert errors(raised) == {
-        "reservations[0].members": [f"{people[4]} did not take part in the decision and cannot reserve."]
+        "reservations[0].members": [f"{people[4]} deltog inte i beslutet och kan inte reservera sig."]
     }
 
 
@@ -171,7 +173,7 @@ def test_non_serving_substitute_cannot_reserve():
         add_reservation(item, members=[substitute], in_favour_of=reject)
 
     assert errors(raised) == {
-        "reservations[0].members": [f"{substitute} did not take part in the decision and cannot reserve."]
+        "reservations[0].members": [f"{substitute} deltog inte i beslutet och kan inte reservera sig."]
     }
 
 
@@ -193,7 +195,9 @@ def test_non_serving_substitute_cannot_vote():
             ballots={people[0]: YES, people[1]: NO, people[2]: YES, substitute: YES},
         )
 
-    assert errors(raised) == {"propositions[0].ballots": [f"{substitute} is not serving on this § and cannot vote."]}
+    assert errors(raised) == {
+        "propositions[0].ballots": [f"{substitute} tjänstgör inte i denna paragraf och kan inte rösta."]
+    }
 
 
 def test_absent_person_cannot_vote():
@@ -210,7 +214,9 @@ def test_absent_person_cannot_vote():
             ballots={people[0]: YES, people[1]: YES, stranger: NO},
         )
 
-    assert errors(raised) == {"propositions[0].ballots": [f"{stranger} is not serving on this § and cannot vote."]}
+    assert errors(raised) == {
+        "propositions[0].ballots": [f"{stranger} tjänstgör inte i denna paragraf och kan inte rösta."]
+    }
 
 
 def late_arrival(meeting):
@@ -260,7 +266,9 @@ def test_substitute_serving_on_a_range_cannot_vote_outside_it():
             ballots={people[0]: YES, people[1]: NO, people[2]: YES, people[3]: NO, substitute: YES},
         )
 
-    assert errors(raised) == {"propositions[0].ballots": [f"{substitute} is not serving on this § and cannot vote."]}
+    assert errors(raised) == {
+        "propositions[0].ballots": [f"{substitute} tjänstgör inte i denna paragraf och kan inte rösta."]
+    }
 
 
 def test_late_member_cannot_vote_before_arriving():
@@ -273,7 +281,9 @@ def test_late_member_cannot_vote_before_arriving():
     with pytest.raises(ValidationError) as raised:
         record_vote(proposition, yes_motion=approve, no_motion=reject, ballots={people[0]: YES, late: YES})
 
-    assert errors(raised) == {"propositions[0].ballots": [f"{late} is not serving on this § and cannot vote."]}
+    assert errors(raised) == {
+        "propositions[0].ballots": [f"{late} tjänstgör inte i denna paragraf och kan inte rösta."]
+    }
 
 
 # Ties and the chair's casting vote
@@ -291,7 +301,7 @@ def test_tie_without_casting_vote_is_refused():
     with pytest.raises(ValidationError) as raised:
         record_vote(proposition, yes_motion=approve, no_motion=reject, ballots=tied(meeting))
 
-    assert errors(raised) == {"propositions[0].casting_vote": ["The vote is tied: the chair's casting vote decides."]}
+    assert errors(raised) == {"propositions[0].casting_vote": ["Lika röstetal: ordförandens utslagsröst avgör."]}
     proposition.refresh_from_db()
     assert (proposition.voted, proposition.ballots.count()) == (False, 0)
 
@@ -315,7 +325,9 @@ def test_casting_vote_without_tie_is_refused():
     with pytest.raises(ValidationError) as raised:
         record_vote(proposition, yes_motion=approve, no_motion=reject, ballots=ballots, casting_vote="no")
 
-    assert errors(raised) == {"propositions[0].casting_vote": ["There is no tie, so no casting vote."]}
+    assert errors(raised) == {
+        "propositions[0].casting_vote": ["Röstetalet är inte lika, så ingen utslagsröst ska anges."]
+    }
 
 
 # § numbers
@@ -330,7 +342,7 @@ def test_item_number_is_unique_in_the_meeting():
 
     with pytest.raises(ValidationError) as raised:
         rules.check_item(second)
-    assert errors(raised) == {"number": [f"§ {first.number} is already used."]}
+    assert errors(raised) == {"number": [f"§ {first.number} används redan."]}
 
 
 def test_per_meeting_numbers_repeat_across_meetings():
@@ -353,7 +365,7 @@ def test_per_year_numbers_are_unique_in_the_year(other_date, clash):
 
     problems = rules.numbering_problems(other)
 
-    assert [problem.message for problem in problems] == (["§ 1 is already used."] if clash else [])
+    assert [problem.message for problem in problems] == (["§ 1 används redan."] if clash else [])
 
 
 # Quorum: more than half of the seats serving

@@ -107,7 +107,7 @@ def test_create_meeting_refuses_a_number_taken_in_the_year():
     with pytest.raises(ValidationError) as raised:
         create_meeting(committee=committee, date=datetime.date(2016, 9, 22), number=3)
 
-    assert raised.value.message_dict == {"number": ["Meeting 3/2016 already exists."]}
+    assert raised.value.message_dict == {"number": ["Sammanträde 3/2016 finns redan."]}
     assert Meeting.objects.count() == 1
 
 
@@ -168,7 +168,7 @@ def test_move_item_outside_the_meeting_is_refused():
     with pytest.raises(ValidationError) as raised:
         move_item(meeting.items.first(), to_position=3)
 
-    assert raised.value.message_dict == {"position": ["Choose a position from 1 to 2."]}
+    assert raised.value.message_dict == {"position": ["Välj en plats från 1 till 2."]}
 
 
 def test_remove_item_closes_the_gap():
@@ -272,7 +272,7 @@ def test_per_year_renumbering_cannot_clash_with_an_adjusted_meeting():
     with pytest.raises(ValidationError) as raised:
         add_item(january, title="A2")
 
-    assert raised.value.message_dict == {"number": ["§ 2 is already used."]}
+    assert raised.value.message_dict == {"number": ["§ 2 används redan."]}
     assert (row_counts(), numbered(january)) == (before, [(1, 1, "A")])
 
 
@@ -429,7 +429,7 @@ def test_remove_part_that_a_proposition_relies_on_is_refused():
     with pytest.raises(ValidationError) as raised:
         remove_part(motion)
 
-    assert raised.value.message_dict == {"propositions[0].outcome": ["Say which motion the chair found adopted."]}
+    assert raised.value.message_dict == {"propositions[0].outcome": ["Ange vilket yrkande ordföranden fann bifallet."]}
     assert list(item.motions.all()) == [motion]
 
 
