@@ -40,3 +40,20 @@ def _static_files_without_collectstatic() -> Iterator[None]:
     """
     with override_settings(WHITENOISE_AUTOREFRESH=True, WHITENOISE_USE_FINDERS=True):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _swedish_catalogue_compiled() -> None:
+    """Compile the Swedish catalogue if a fresh clone has no (or an older) .mo: messages are tested in Swedish."""
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    po = TESTS_DIR.parent / "locale" / "sv" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        call_command(
+            "compilemessages", locale=["sv"], ignore_patterns=[".venv", "node_modules", "var", ".git"], verbosity=0
+        )
+        # Forget catalogues loaded before the .mo existed.
+        trans_real._translations = {}
+        trans_real._default = None

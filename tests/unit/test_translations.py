@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import translation
-from django.utils.translation import trans_real
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 PO_FILE = LOCALE_DIR / "sv" / "LC_MESSAGES" / "django.po"
@@ -128,24 +126,6 @@ def test_entry_keeps_its_placeholders(entry: Entry) -> None:
             assert placeholders(text) == expected, f"msgstr[{index}] {text!r}"
 
 
-@pytest.fixture(scope="session")
-def compiled_catalogue() -> Path:
-    """Compile the Swedish catalogue if a fresh clone has no (or an older) .mo file."""
-    if not MO_FILE.exists() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime:
-        call_command(
-            "compilemessages",
-            locale=["sv"],
-            ignore_patterns=[".venv", "node_modules", "var", ".git", "bench", "tests"],
-            verbosity=0,
-        )
-        # Forget catalogues loaded before the .mo existed, as Django does when LANGUAGES or LOCALE_PATHS change.
-        trans_real._translations = {}
-        trans_real._default = None
-    assert MO_FILE.exists()
-    return MO_FILE
-
-
-@pytest.mark.usefixtures("compiled_catalogue")
 def test_django_serves_the_swedish_catalogue() -> None:
     with translation.override("sv"):
         assert translation.gettext("Sign in") == "Logga in"
