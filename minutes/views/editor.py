@@ -35,6 +35,7 @@ from minutes.protocol.document import item_document
 from minutes.protocol.render import Request, render_html
 from minutes.protocol.snapshot import build_snapshot
 
+FORM_ACTIONS = ("item", "motion", "proposition", "recusal", "reservation", "statement")
 PARTS = {
     "motion": Motion,
     "proposition": Proposition,
@@ -74,42 +75,32 @@ class Editor:
     def motion_labels(self) -> dict[int, str]:
         return {m.id: f"{dict(MotionKind.choices)[m.kind]} – {phrases.names(m.movers)}" for m in self.view.motions}
 
-    def all_forms(self, bound: dict | None = None) -> dict:
+    def form_specs(self) -> dict[str, tuple[type[BaseForm], dict]]:
+        """Each part's form class and the choices it offers on this §."""
         labels = self.motion_labels()
-        built = {
-            "item": forms.ItemForm(instance=self.item, prefix="item"),
-            "motion": forms.MotionForm(serving=self.serving, prefix="motion"),
-            "proposition": forms.PropositionForm(
-                motions=self.motions, serving=self.serving, labels=labels, prefix="proposition"
+        return {
+            "item": (forms.ItemForm, {"instance": self.item}),
+            "motion": (forms.MotionForm, {"serving": self.serving}),
+            "proposition": (
+                forms.PropositionForm,
+                {"motions": self.motions, "serving": self.serving, "labels": labels},
             ),
-            "recusal": forms.RecusalForm(members=self.members, substitutes=self.substitutes, prefix="recusal"),
-            "reservation": forms.ReservationForm(
-                took_part=self.serving, motions=self.motions, labels=labels, prefix="reservation"
+            "recusal": (forms.RecusalForm, {"members": self.members, "substitutes": self.substitutes}),
+            "reservation": (
+                forms.ReservationForm,
+                {"took_part": self.serving, "motions": self.motions, "labels": labels},
             ),
-            "statement": forms.StatementForm(present=self.present, prefix="statement"),
+            "statement": (forms.StatementForm, {"present": self.present}),
         }
+
+    def all_forms(self, bound: dict | None = None) -> dict[str, BaseForm]:
+        built = {action: cls(prefix=action, **kwargs) for action, (cls, kwargs) in self.form_specs().items()}
         built.update(bound or {})
         return built
 
     def bind(self, action: str, data) -> BaseForm:
-        labels = self.motion_labels()
-        kwargs = {
-            "item": {"instance": self.item},
-            "motion": {"serving": self.serving},
-            "proposition": {"motions": self.motions, "serving": self.serving, "labels": labels},
-            "recusal": {"members": self.members, "substitutes": self.substitutes},
-            "reservation": {"took_part": self.serving, "motions": self.motions, "labels": labels},
-            "statement": {"present": self.present},
-        }[action]
-        form_class = {
-            "item": forms.ItemForm,
-            "motion": forms.MotionForm,
-            "proposition": forms.PropositionForm,
-            "recusal": forms.RecusalForm,
-            "reservation": forms.ReservationForm,
-            "statement": forms.StatementForm,
-        }[action]
-        return form_class(data, prefix=action, **kwargs)
+        cls, kwargs = self.form_specs()[action]
+        return cls(data, prefix=action, **kwargs)
 
     def preview(self) -> str:
         return render_html(self.snapshot, Request(kind="fragment", numbers=(self.view.number,)))
@@ -211,7 +202,7 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 services.set_wording(part, wording=request.POST.get("wording", ""))
             elif "remove" in request.POST and action in PARTS:
                 services.remove_part(part)
-            elif action in forms_for_actions():
+            elif action in FORM_ACTIONS:
                 editor = Editor(current)
                 form = editor.bind(action, request.POST)
                 if form.is_valid():
@@ -244,7 +235,3 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if request.htmx:
         return render(request, "minutes/item_edit.html#editor", context)
     return render(request, "minutes/item_edit.html", context, status=409 if stale else 200)
-
-
-def forms_for_actions() -> tuple[str, ...]:
-    return ("item", "motion", "proposition", "recusal", "reservation", "statement")
