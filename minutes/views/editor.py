@@ -193,7 +193,11 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         except ValueError:
             return HttpResponseBadRequest(_("The form is missing the § version."))
         if action in PARTS and "remove" in request.POST or action == "wording":
-            part = get_object_or_404(PARTS[request.POST.get("part", action)], pk=request.POST.get("id"), item=item)
+            model = PARTS.get(request.POST.get("part", action))
+            part_id = request.POST.get("id", "")
+            if model is None or not part_id.isdigit():
+                return HttpResponseBadRequest(_("Unknown part of the §."))
+            part = get_object_or_404(model, pk=int(part_id), item=item)
         with transaction.atomic():
             current = Item.objects.select_for_update().get(pk=item.pk)
             if current.version != expected:

@@ -117,3 +117,30 @@ def test_script_in_text_is_stored_as_text_and_escaped(secretary_client, demo):
     page = secretary_client.get(url(demo)).content.decode()
     assert Item.objects.get(pk=item.pk).decision == "<script>alert(1)</script>"
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_wording_replaces_a_sentence_and_restoring_brings_it_back(secretary_client, demo):
+    item = Item.objects.get(meeting=demo, number=10)
+    recusal = item.recusals.get()
+    generated = "Arne Fredholm (M) anmälde jäv och lämnade sammanträdet medan ärendet handlades."
+    own = {"action": "wording", "part": "recusal", "id": recusal.pk, "wording": "Arne Fredholm (M) deltog inte."}
+    page = secretary_client.post(url(demo), {**own, "version": item.version}, HTTP_HX_REQUEST="true").content.decode()
+    preview = page.split('id="preview"')[1]
+    assert ("Arne Fredholm (M) deltog inte." in preview, generated in preview) == (True, False)
+    item.refresh_from_db()
+    restore = {**own, "wording": "", "version": item.version}
+    preview = (
+        secretary_client.post(url(demo), restore, HTTP_HX_REQUEST="true").content.decode().split('id="preview"')[1]
+    )
+    assert generated in preview
+
+
+def test_malformed_part_requests_are_refused_not_errors(secretary_client, demo):
+    item = Item.objects.get(meeting=demo, number=10)
+    base = {"action": "wording", "version": item.version, "wording": "x"}
+    assert [
+        secretary_client.post(url(demo), {**base, "part": "nonsense", "id": "1"}).status_code,
+        secretary_client.post(url(demo), {**base, "part": "recusal", "id": "abc"}).status_code,
+        secretary_client.post(url(demo), {"action": "item"}).status_code,
+        secretary_client.post(url(demo), {"action": "bogus", "version": item.version}).status_code,
+    ] == [400, 400, 400, 400]
