@@ -171,3 +171,25 @@ class StatementForm(EditorForm):
     def __init__(self, *args, present, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["authors"].queryset = present
+
+
+class MeetingForm(forms.Form):
+    """A new meeting: the roll is pre-filled from the memberships in force on its date."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class NewItemForm(forms.Form):
+    title = forms.CharField(label=_("Title of the new §"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", secretariat.committee_list, name="committee-list"),
     path("namnd/<slug:slug>/", secretariat.meeting_list, name="meeting-list"),
     path("sammantrade/<int:pk>/", secretariat.meeting_detail, name="meeting-detail"),
+    path("sammantrade/<int:pk>/dagordning/", secretariat.agenda, name="agenda"),
     path("sammantrade/<int:pk>/paragraf/<int:number>/", editor.item_edit, name="item-edit"),
     path("sammantrade/<int:pk>/protokoll.<str:fmt>", protocol.protocol_document, name="protocol-document"),
     path(

@@ -3,14 +3,17 @@
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from committee.models import Committee
 from committee.permissions import can_edit_meeting, can_prepare_meeting, serves_as_secretary
+from minutes import services
 from minutes.completeness import item_checks, meeting_checks
-from minutes.models import Meeting
+from minutes.forms import MeetingForm, NewItemForm
+from minutes.models import Item, Meeting
 from minutes.protocol.snapshot import build_snapshot
 
 
@@ -25,13 +28,22 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     committee = get_object_or_404(Committee, slug=slug)
     if not serves_as_secretary(request.user, committee):
         raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.create_meeting(committee=committee, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("date", message)
+        else:
+            return redirect("minutes:meeting-detail", meeting.pk)
     meetings = committee.meetings.order_by("-date", "-number")
     years = [(year, list(group)) for year, group in groupby(meetings, key=lambda m: m.date.year)]
-    return render(request, "minutes/meeting_list.html", {"committee": committee, "years": years})
+    return render(request, "minutes/meeting_list.html", {"committee": committee, "years": years, "form": form})
 
 
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | None = None) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
     if not can_prepare_meeting(request.user, meeting):
         raise PermissionDenied
@@ -47,5 +59,37 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting_checks": meeting_checks(snapshot),
             "complete": all(c.ok for c in meeting_checks(snapshot)) and all(c.ok for _i, cs in items for c in cs),
             "editable": can_edit_meeting(request.user, meeting),
+            "new_item_form": new_item_form or NewItemForm(),
         },
+        status=400 if new_item_form is not None else 200,
     )
+
+
+@login_required
+@require_POST
+def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a §, move one up or down, or remove one; the numbers follow the committee's scheme."""
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    if not can_edit_meeting(request.user, meeting):
+        raise PermissionDenied
+    action = request.POST.get("action")
+    if action == "add":
+        form = NewItemForm(request.POST)
+        if not form.is_valid():
+            return meeting_detail(request, pk, new_item_form=form)
+        services.add_item(meeting, title=form.cleaned_data["title"])
+    elif action in ("up", "down", "remove"):
+        number = request.POST.get("number", "")
+        if not number.isdigit():
+            return HttpResponseBadRequest()
+        item = get_object_or_404(Item, number=int(number), meeting=meeting)
+        if action == "remove":
+            services.remove_item(item)
+        else:
+            last = meeting.items.count()
+            target = item.position + (1 if action == "down" else -1)
+            if 1 <= target <= last:
+                services.move_item(item, to_position=target)
+    else:
+        return HttpResponseBadRequest()
+    return redirect("minutes:meeting-detail", meeting.pk)

@@ -83,3 +83,48 @@ def test_unknown_item_and_format_give_404(client, demo, secretary):
         client.get(reverse("minutes:item-document", args=[demo.pk, 99, "html"])).status_code,
         client.get(reverse("minutes:protocol-document", args=[demo.pk, "docx"])).status_code,
     ] == [404, 404]
+
+
+def test_secretary_creates_a_meeting_with_the_roll_prefilled(client, demo, secretary):
+    client.force_login(secretary)
+    response = client.post(
+        reverse("minutes:meeting-list", args=[demo.committee.slug]), {"date": "2016-10-20", "place": "Rummet"}
+    )
+    meeting = Meeting.objects.get(date="2016-10-20")
+    assert response["Location"] == reverse("minutes:meeting-detail", args=[meeting.pk])
+    assert (meeting.number, meeting.attendances.count(), meeting.chair.last_name) == (10, 11, "Bäck")
+
+
+def test_impossible_date_is_refused_at_the_field_in_swedish(client, demo, secretary):
+    client.force_login(secretary)
+    response = client.post(reverse("minutes:meeting-list", args=[demo.committee.slug]), {"date": "2016-02-30"})
+    page = response.content.decode()
+    assert "Fyll i ett giltigt datum." in page.split('id="div_id_date"')[1].split('id="div_id_start_time"')[0]
+    assert Meeting.objects.count() == 1
+
+
+def test_agenda_add_move_and_remove_renumber_the_items(client, demo, secretary):
+    client.force_login(secretary)
+    url = reverse("minutes:agenda", args=[demo.pk])
+    client.post(url, {"action": "add", "title": "Extra ärende"})
+    client.post(url, {"action": "up", "number": "13"})
+    assert list(demo.items.order_by("position").values_list("number", "title"))[-2:] == [
+        (12, "Extra ärende"),
+        (13, "Frågor från ledamöterna"),
+    ]
+    client.post(url, {"action": "remove", "number": "1"})
+    numbers = list(demo.items.order_by("position").values_list("number", flat=True))
+    assert numbers == list(range(1, 13)) and demo.items.get(number=9).title.startswith("Strategi")
+
+
+def test_agenda_refuses_outsiders_and_bad_input(client, demo, secretary, outsider):
+    url = reverse("minutes:agenda", args=[demo.pk])
+    client.force_login(outsider)
+    assert client.post(url, {"action": "add", "title": "X"}).status_code == 403
+    client.force_login(secretary)
+    assert [
+        client.post(url, {"action": "add", "title": ""}).status_code,
+        client.post(url, {"action": "up", "number": "x"}).status_code,
+        client.post(url, {"action": "nonsense"}).status_code,
+        client.get(url).status_code,
+    ] == [400, 400, 400, 405]
