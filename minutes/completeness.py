@@ -85,9 +85,3 @@ def meeting_checks(protocol: ProtocolSnapshot) -> list[Check]:
         ),
         Check(_("§§"), bool(protocol.items), "" if protocol.items else _("The meeting has no §§.")),
     ]
-
-
-def is_complete(protocol: ProtocolSnapshot) -> bool:
-    return all(c.ok for c in meeting_checks(protocol)) and all(
-        c.ok for item in protocol.items for c in item_checks(item, protocol)
-    )

@@ -5,7 +5,6 @@ ValidationError and the transaction rolls back, so no path (form, admin, import)
 § that breaks them.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -23,6 +22,7 @@ from minutes.models import (
     PropositionKind,
     Recusal,
     ReservationMember,
+    Tally,
 )
 
 
@@ -49,11 +49,6 @@ def presences(meeting_id: int) -> list[Presence]:
 def serving_on(item: Item) -> list[int]:
     recusals = [Replacement(r.person_id, r.substitute_id) for r in item.recusals.all()]
     return serving_ids(presences(item.meeting_id), recusals, item.position)
-
-
-def tally(choices: list[str]) -> tuple[int, int, int]:
-    counts = Counter(choices)
-    return counts[BallotChoice.YES], counts[BallotChoice.NO], counts[BallotChoice.ABSTAIN]
 
 
 def item_problems(item: Item) -> list[Problem]:
@@ -158,7 +153,8 @@ def item_problems(item: Item) -> list[Problem]:
                 )
         # Only the vote that decided the matter counts for who took part in the decision.
         abstained = {b.person_id for b in ballots if b.choice == BallotChoice.ABSTAIN}
-        yes, no, _abstain = tally([b.choice for b in ballots])
+        counts = Tally.of(b.choice for b in ballots)
+        yes, no = counts.yes, counts.no
         if not ballots:
             problems.append(Problem(f"{where}.ballots", _("A roll-call vote needs the members' votes.")))
         elif yes == no and not proposition.casting_vote:

@@ -9,6 +9,7 @@ from minutes.models.procedure import (
     MotionMover,
     Proposition,
     PropositionKind,
+    Tally,
 )
 from minutes.models.statements import (
     Recusal,
@@ -40,4 +41,5 @@ __all__ = [
     "Statement",
     "StatementAuthor",
     "StatementKind",
+    "Tally",
 ]

@@ -1,5 +1,8 @@
 """What was moved on a §, and how the chair put it: motions, propositions, roll-call votes."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +120,22 @@ class BallotChoice(models.TextChoices):
     YES = "yes", _("Ja")
     NO = "no", _("Nej")
     ABSTAIN = "abstain", _("Avstår")
+
+
+@dataclass(frozen=True)
+class Tally:
+    yes: int
+    no: int
+    abstain: int
+
+    @property
+    def tied(self) -> bool:
+        return self.yes == self.no
+
+    @classmethod
+    def of(cls, choices: Iterable[str]) -> "Tally":
+        choices = list(choices)
+        return cls(choices.count(BallotChoice.YES), choices.count(BallotChoice.NO), choices.count(BallotChoice.ABSTAIN))
 
 
 class Ballot(models.Model):

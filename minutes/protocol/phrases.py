@@ -7,7 +7,7 @@ sentence the secretary has rewritten (`wording`) is used as it stands.
 import datetime
 from dataclasses import dataclass
 
-from minutes.models import BallotChoice, CastingVote, MotionKind, PropositionKind, StatementKind
+from minutes.models import CastingVote, MotionKind, PropositionKind, StatementKind, Tally
 from minutes.protocol.snapshot import (
     HouseStyle,
     ItemSnapshot,
@@ -195,20 +195,8 @@ def proposition_sentence(proposition: PropositionData, item: ItemSnapshot, style
     raise ValueError(f"Unknown proposition kind {proposition.kind!r}")
 
 
-@dataclass(frozen=True)
-class Tally:
-    yes: int
-    no: int
-    abstain: int
-
-    @property
-    def tied(self) -> bool:
-        return self.yes == self.no
-
-
 def tally(proposition: PropositionData) -> Tally:
-    choices = [b.choice for b in proposition.ballots]
-    return Tally(choices.count(BallotChoice.YES), choices.count(BallotChoice.NO), choices.count(BallotChoice.ABSTAIN))
+    return Tally.of(b.choice for b in proposition.ballots)
 
 
 def vote_winner(proposition: PropositionData, item: ItemSnapshot) -> MotionData | None:

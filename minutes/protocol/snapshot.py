@@ -28,6 +28,7 @@ from minutes.models import (
     StatementAuthor,
 )
 from minutes.models.item import paragraphs
+from minutes.models.meeting import ADJUSTMENT_DAYS
 
 # Where several memberships name the same person, the one with the highest office wins.
 ROLE_RANK = [Role.CHAIR, Role.FIRST_VICE_CHAIR, Role.SECOND_VICE_CHAIR, Role.MEMBER, Role.SUBSTITUTE]
@@ -207,7 +208,7 @@ class ProtocolSnapshot:
 
     @property
     def adjustment_deadline(self) -> datetime.date:
-        return self.date + datetime.timedelta(days=14)
+        return self.date + datetime.timedelta(days=ADJUSTMENT_DAYS)
 
     def item(self, number: int) -> ItemSnapshot:
         for item in self.items:

@@ -49,6 +49,7 @@ def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | N
         raise PermissionDenied
     snapshot = build_snapshot(meeting)
     items = [(item, item_checks(item, snapshot)) for item in snapshot.items]
+    checks = meeting_checks(snapshot)
     return render(
         request,
         "minutes/meeting_detail.html",
@@ -56,8 +57,8 @@ def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | N
             "meeting": meeting,
             "snapshot": snapshot,
             "items": items,
-            "meeting_checks": meeting_checks(snapshot),
-            "complete": all(c.ok for c in meeting_checks(snapshot)) and all(c.ok for _i, cs in items for c in cs),
+            "meeting_checks": checks,
+            "complete": all(c.ok for c in checks) and all(c.ok for _item, item_checks_ in items for c in item_checks_),
             "editable": can_edit_meeting(request.user, meeting),
             "new_item_form": new_item_form or NewItemForm(),
         },
