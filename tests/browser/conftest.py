@@ -150,8 +150,14 @@ class Workspace:
 
     def save(self, prefix: str, expected: Locator) -> None:
         """Submit a form: htmx swaps the editor and `expected` appears, or the errors shown fail the test."""
-        self.form(prefix).locator("button[type=submit]").click()
+        self.submit(self.form(prefix))
         self.wait(expected)
+
+    def submit(self, form: Locator) -> None:
+        """Click the form's button and wait until htmx has put a new editor in place of the one marked here."""
+        self.page.locator("#editor").evaluate("editor => editor.setAttribute('data-replaced', '')")
+        form.locator("button[type=submit]").first.click()
+        self.page.locator("#editor:not([data-replaced])").wait_for()
 
     def wait(self, expected: Locator) -> None:
         errors = self.page.locator(self.ERRORS)
