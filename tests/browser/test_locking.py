@@ -1,0 +1,43 @@
+"""The same § open in two browsers: the second save is refused, and nothing either of them typed is lost."""
+
+import pytest
+
+from minutes.demo import SEED_DECISION
+from minutes.models import Item
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FIRST = "Stadsdelsnämnden godkänner förvaltningens svar på remissen."
+SECOND = "Förvaltningen har tagit fram ett svar tillsammans med pensionärsrådet."
+
+
+def test_second_save_of_the_same_item_is_refused_and_keeps_both_texts(page, new_page, demo, sign_in, workspace):
+    url = f"/sammantrade/{demo.pk}/paragraf/10/"
+    first, second = page, new_page()
+    for secretary in (first, second):
+        sign_in(secretary, url)
+    item = Item.objects.get(meeting=demo, number=10)
+    version, matter = item.version, item.matter
+
+    ui = workspace(first)
+    ui.field("item", "decision").fill(FIRST)
+    ui.save("item", ui.in_preview(FIRST))
+
+    # The second browser still has the § as it was before the first one saved.
+    other = workspace(second)
+    other.field("item", "matter").fill(SECOND)
+    other.submit(other.form("item"))
+    stale = second.locator("#stale")
+    assert stale.locator("strong").inner_text() == "Din ändring sparades inte."
+    unsaved = dict(zip(stale.locator("dt").all_inner_texts(), stale.locator("dd").all_inner_texts(), strict=True))
+    assert (unsaved["matter"], unsaved["decision"]) == (SECOND, SEED_DECISION)
+    item.refresh_from_db()
+    assert (item.version, item.decision, item.matter) == (version + 1, FIRST, matter)
+
+    # The form now shows what is stored, so the second browser can save again without undoing the first.
+    assert other.field("item", "decision").input_value() == FIRST
+    other.field("item", "matter").fill(SECOND)
+    other.save("item", other.in_preview(SECOND))
+    item.refresh_from_db()
+    assert (item.version, item.decision, item.matter) == (version + 2, FIRST, SECOND)
+    assert second.locator("#stale").count() == 0
