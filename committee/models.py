@@ -43,6 +43,13 @@ class Committee(models.Model):
     secretaries = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="committees_served", verbose_name=_("secretaries")
     )
+    clerks = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="committees_registered",
+        verbose_name=_("registrars"),
+        help_text=_("Registrars export and archive the committee's adjusted protocols."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,3 +1,14 @@
+from minutes.models.adjustment import (
+    AdjustmentRound,
+    Announcement,
+    Approval,
+    DocumentKind,
+    RoundState,
+    SealedDocument,
+    SignerRole,
+    TamperedFile,
+    Verdict,
+)
 from minutes.models.item import Item
 from minutes.models.meeting import Adjuster, Attendance, AttendanceFunction, Meeting, MeetingStatus
 from minutes.models.procedure import (
@@ -21,6 +32,15 @@ from minutes.models.statements import (
 )
 
 __all__ = [
+    "AdjustmentRound",
+    "Announcement",
+    "Approval",
+    "DocumentKind",
+    "RoundState",
+    "SealedDocument",
+    "SignerRole",
+    "TamperedFile",
+    "Verdict",
     "Adjuster",
     "Attendance",
     "AttendanceFunction",

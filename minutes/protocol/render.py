@@ -20,13 +20,41 @@ Format = str  # "html" or "text"
 
 
 @dataclass(frozen=True)
+class Signature:
+    """One signer's approval at adjustment, as the adjusted protocol states it."""
+
+    name: str
+    role: str  # "Ordförande" or "Justerare"
+    at: datetime.datetime
+    disagreement: str = ""
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    adjusted_on: datetime.date
+    signatures: tuple[Signature, ...]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The announcement of the adjustment, which fills the announcement certificate (anslagsbevis)."""
+
+    posted_on: datetime.date
+    appeal_ends_on: datetime.date
+    take_down_on: datetime.date
+    kept_at: str
+
+
+@dataclass(frozen=True)
 class Request:
     """What to render: the whole protocol, one § as it stands in it, or a certified extract."""
 
-    kind: str = "protocol"  # protocol, item, extract
+    kind: str = "protocol"  # protocol, item, extract, certificate
     numbers: tuple[int, ...] = ()
     public: bool = False
     certified_on: datetime.date | None = None
+    adjustment: Adjustment | None = None
+    notice: Notice | None = None
 
 
 def swedish_date(day: datetime.date | None) -> str:
@@ -73,6 +101,8 @@ def render(snapshot: ProtocolSnapshot, request: Request, fmt: Format) -> str:
         roll=roll_entries(snapshot),
         public=request.public,
         certified_on=request.certified_on,
+        adjustment=request.adjustment,
+        notice=request.notice,
         numbers=", ".join(str(i.number) for i in items),
     )
 

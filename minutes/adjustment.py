@@ -1,0 +1,335 @@
+"""The adjustment round (justering) and the announcement (anslag): from locked draft to legal force.
+
+1. `send_for_adjustment` locks the protocol (or opens the round for one immediately adjusted §).
+2. The chair and each adjuster `approve`, signed in as themselves; one may note a disagreement.
+   `reopen` instead cancels the round and its approvals (they stay on record) and unlocks it.
+3. The last approval completes the round: the protocol is printed, sealed and stored with its
+   data and SHA-256 (`seal_document`), and its data can no longer change.
+4. `announce` posts the adjustment on the notice board with the dates the law sets.
+
+Each verb is one transaction and refuses, with a Swedish reason, what the law or the state of
+the round does not allow.
+"""
+
+import datetime
+import hashlib
+import json
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committee.models import Person
+from committee.permissions import signer_person
+from minutes import deadlines
+from minutes.completeness import item_checks, meeting_checks
+from minutes.exchange.dump import meeting_document
+from minutes.models import (
+    AdjustmentRound,
+    Announcement,
+    Approval,
+    DocumentKind,
+    Item,
+    Meeting,
+    MeetingStatus,
+    RoundState,
+    SealedDocument,
+    SignerRole,
+    Verdict,
+)
+from minutes.protocol.render import Adjustment, Notice, Request, Signature, render_html
+from minutes.protocol.snapshot import build_snapshot
+
+ROLE_TITLES = {SignerRole.CHAIR: "Ordförande", SignerRole.ADJUSTER: "Justerare"}
+
+
+def signers(meeting: Meeting) -> list[tuple[Person, str]]:
+    """Who adjusts: the chair, then the adjusters appointed at the meeting, each once."""
+    found: list[tuple[Person, str]] = []
+    if meeting.chair is not None:
+        found.append((meeting.chair, SignerRole.CHAIR))
+    for adjuster in meeting.adjusters.select_related("person__user"):
+        if all(person.pk != adjuster.person_id for person, _role in found):
+            found.append((adjuster.person, SignerRole.ADJUSTER))
+    return found
+
+
+def open_round(meeting: Meeting, item: Item | None = None) -> AdjustmentRound | None:
+    return meeting.adjustment_rounds.filter(state=RoundState.OPEN, item=item).prefetch_related("approvals").first()
+
+
+def completed_round(meeting: Meeting, item: Item | None = None) -> AdjustmentRound | None:
+    return meeting.adjustment_rounds.filter(state=RoundState.COMPLETED, item=item).first()
+
+
+# 1. Send
+
+
+def send_for_adjustment(
+    meeting: Meeting, *, user: AbstractBaseUser, item: Item | None = None, now: datetime.datetime | None = None
+) -> AdjustmentRound:
+    """Lock the protocol (or one §, for immediate adjustment) and ask its signers to approve it."""
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",)).select_related("chair", "committee").get(pk=meeting.pk)
+        )
+        if meeting.status != MeetingStatus.DRAFT:
+            raise ValidationError(
+                _("Only a draft can be sent for adjustment; this protocol is already %(status)s.")
+                % {"status": meeting.get_status_display().lower()},
+                code="not_draft",
+            )
+        if item is not None:
+            item = Item.objects.select_for_update().get(pk=item.pk, meeting=meeting)
+            if AdjustmentRound.objects.filter(item=item).exclude(state=RoundState.CANCELLED).exists():
+                raise ValidationError(
+                    _("§ %(number)s is already being adjusted or has been adjusted.") % {"number": item.number},
+                    code="item_round",
+                )
+        _require_signers(meeting)
+        _require_complete(meeting, item)
+        round = AdjustmentRound.objects.create(
+            meeting=meeting, item=item, opened_by=user, **({"opened_at": now} if now else {})
+        )
+        if item is None:
+            meeting.status = MeetingStatus.LOCKED
+            meeting.save(update_fields=["status"])
+        elif not item.immediately_adjusted:
+            Item.objects.filter(pk=item.pk).update(immediately_adjusted=True)
+        return round
+
+
+def _require_signers(meeting: Meeting) -> None:
+    people = signers(meeting)
+    if meeting.chair is None:
+        raise ValidationError(_("The meeting has no chair to adjust the protocol."), code="no_chair")
+    if len(people) < 2:
+        raise ValidationError(_("Appoint at least one adjuster besides the chair."), code="no_adjuster")
+    without = [person.full_name for person, _role in people if person.user_id is None]
+    if without:
+        raise ValidationError(
+            _("%(names)s has no user account and cannot approve the protocol in Paragraf.")
+            % {"names": ", ".join(without)},
+            code="signer_without_account",
+        )
+
+
+def _require_complete(meeting: Meeting, item: Item | None) -> None:
+    snapshot = build_snapshot(meeting)
+    failing = [] if item is not None else [c for c in meeting_checks(snapshot) if not c.ok]
+    for shown in snapshot.items:
+        if item is None or shown.number == item.number:
+            failing += [c for c in item_checks(shown, snapshot) if not c.ok]
+    if failing:
+        raise ValidationError(
+            [
+                ValidationError(
+                    _("Not complete: %(label)s (%(detail)s)") % {"label": c.label, "detail": c.detail},
+                    code="incomplete",
+                )
+                for c in failing
+            ]
+        )
+
+
+# 2. Approve, or reopen
+
+
+def approve(
+    round: AdjustmentRound,
+    *,
+    user: AbstractBaseUser,
+    disagreement: str = "",
+    now: datetime.datetime | None = None,
+) -> Approval:
+    """Record the signed-in signer's approval; the last one adjusts and seals the protocol."""
+    with transaction.atomic():
+        round = AdjustmentRound.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=round.pk)
+        if round.state != RoundState.OPEN:
+            raise ValidationError(
+                _("This adjustment round is closed: %(state)s.") % {"state": round.get_state_display().lower()},
+                code="round_closed",
+            )
+        person = signer_person(user)
+        roles = {signer.pk: role for signer, role in signers(round.meeting)}
+        if person is None or person.pk not in roles:
+            raise ValidationError(
+                _("Only the chair and the appointed adjusters approve the protocol."), code="not_a_signer"
+            )
+        if round.approvals.filter(person=person).exists():
+            raise ValidationError(_("You have already approved this protocol."), code="already_approved")
+        approval = Approval.objects.create(
+            round=round,
+            person=person,
+            role=roles[person.pk],
+            verdict=Verdict.DISAGREED if disagreement.strip() else Verdict.APPROVED,
+            note=disagreement.strip(),
+            user=user,
+            **({"at": now} if now else {}),
+        )
+        if round.approvals.count() == len(roles):
+            _complete(round, now=now)
+        return approval
+
+
+def reopen(round: AdjustmentRound, *, user: AbstractBaseUser, reason: str) -> AdjustmentRound:
+    """A correction is needed: cancel the round (approvals stay recorded) and unlock the draft."""
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why the protocol is reopened."), code="reason_required")}
+        )
+    with transaction.atomic():
+        round = AdjustmentRound.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=round.pk)
+        if round.state != RoundState.OPEN:
+            raise ValidationError(_("Only a protocol awaiting adjustment can be reopened."), code="round_closed")
+        round.state = RoundState.CANCELLED
+        round.closed_at, round.closed_by, round.reason = timezone.now(), user, reason.strip()
+        round.save(update_fields=["state", "closed_at", "closed_by", "reason"])
+        if round.item_id is None:
+            Meeting.objects.filter(pk=round.meeting_id).update(status=MeetingStatus.DRAFT)
+        return round
+
+
+def _complete(round: AdjustmentRound, *, now: datetime.datetime | None) -> None:
+    round.state = RoundState.COMPLETED
+    round.closed_at = now or timezone.now()
+    round.save(update_fields=["state", "closed_at"])
+    if round.item_id is None:
+        Meeting.objects.filter(pk=round.meeting_id).update(status=MeetingStatus.ADJUSTED)
+        seal_document(round, DocumentKind.PROTOCOL)
+    else:
+        seal_document(round, DocumentKind.EXTRACT, (round.item.number,))
+
+
+# 3. Seal
+
+
+def adjustment_facts(round: AdjustmentRound) -> Adjustment:
+    approvals = round.approvals.select_related("person").order_by("role", "at", "id")
+    return Adjustment(
+        adjusted_on=round.adjusted_on,
+        signatures=tuple(
+            Signature(
+                name=a.person.full_name,
+                role=ROLE_TITLES[a.role],
+                at=timezone.localtime(a.at),
+                disagreement=a.note,
+            )
+            for a in sorted(approvals, key=lambda a: a.role != SignerRole.CHAIR)
+        ),
+    )
+
+
+def notice_facts(announcement: Announcement) -> Notice:
+    return Notice(
+        posted_on=announcement.posted_on,
+        appeal_ends_on=announcement.appeal_ends_on,
+        take_down_on=announcement.take_down_on,
+        kept_at=announcement.kept_at,
+    )
+
+
+def seal_document(round: AdjustmentRound, kind: str, numbers: tuple[int, ...] = ()) -> SealedDocument:
+    """Print and seal the protocol, an extract or the announcement certificate, once, and store it.
+
+    The data comes from the database as it stands, which for a completed round can no longer
+    change; the stored JSON is that data in the exchange format, hashed alongside the PDF.
+    """
+    existing = SealedDocument.objects.filter(round=round, kind=kind, numbers=list(numbers)).first()
+    if existing is not None:
+        return existing
+    if round.state != RoundState.COMPLETED:
+        raise ValidationError(_("Only an adjusted protocol is sealed."), code="not_adjusted")
+    from minutes.protocol.pdf import html_to_pdf
+    from minutes.seal.sign import adjustment_stamp_lines, seal_pdf
+
+    meeting = round.meeting
+    snapshot = build_snapshot(meeting)
+    adjustment = adjustment_facts(round)
+    announcement = Announcement.objects.filter(round=round).first()
+    request = Request(
+        kind=kind,
+        numbers=numbers,
+        certified_on=adjustment.adjusted_on,
+        adjustment=adjustment,
+        notice=notice_facts(announcement) if announcement else None,
+    )
+    data = meeting_document(meeting)
+    pdf = seal_pdf(
+        html_to_pdf(render_html(snapshot, request)),
+        stamp_lines=adjustment_stamp_lines(
+            adjusted_on=adjustment.adjusted_on, adjusters=[s.name for s in adjustment.signatures]
+        ),
+        reason=_reason(kind, meeting, numbers),
+        location=snapshot.protocol_kept_at or snapshot.municipality,
+    )
+    digest = hashlib.sha256(pdf).hexdigest()
+    document = SealedDocument(
+        round=round,
+        meeting=meeting,
+        kind=kind,
+        numbers=list(numbers),
+        snapshot=data,
+        snapshot_sha256=hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest(),
+        sha256=digest,
+        size=len(pdf),
+    )
+    name = f"{meeting.date:%Y-%m-%d}-{kind}" + "".join(f"-p{n}" for n in numbers) + f"-{digest[:12]}.pdf"
+    document.file.save(name, ContentFile(pdf), save=False)
+    document.save()
+    return document
+
+
+def _reason(kind: str, meeting: Meeting, numbers: tuple[int, ...]) -> str:
+    what = {
+        DocumentKind.PROTOCOL: "Justerat protokoll",
+        DocumentKind.EXTRACT: "Protokollsutdrag",
+        DocumentKind.CERTIFICATE: "Anslagsbevis",
+    }[kind]
+    paragraphs = f", § {', '.join(str(n) for n in numbers)}" if numbers else ""
+    return f"{what}, {meeting.committee.name} {meeting.date:%Y-%m-%d}{paragraphs}"
+
+
+# 4. Announce
+
+
+def announce(
+    meeting: Meeting,
+    *,
+    user: AbstractBaseUser,
+    item: Item | None = None,
+    posted_on: datetime.date | None = None,
+) -> Announcement:
+    """Post the adjustment on the notice board; the appeal period runs from `posted_on`."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update(of=("self",)).select_related("committee").get(pk=meeting.pk)
+        round = completed_round(meeting, item)
+        if round is None:
+            raise ValidationError(_("Only an adjusted protocol can be announced."), code="not_adjusted")
+        if Announcement.objects.filter(round=round).exists():
+            raise ValidationError(_("The adjustment has already been announced."), code="already_announced")
+        posted_on = posted_on or timezone.localdate()
+        if posted_on < round.adjusted_on:
+            raise ValidationError(
+                {
+                    "posted_on": _("The notice cannot be posted before the protocol was adjusted (%(date)s).")
+                    % {"date": f"{round.adjusted_on:%Y-%m-%d}"}
+                },
+                code="before_adjustment",
+            )
+        announcement = Announcement.objects.create(
+            round=round,
+            meeting=meeting,
+            adjusted_on=round.adjusted_on,
+            posted_on=posted_on,
+            appeal_ends_on=deadlines.appeal_ends(posted_on),
+            take_down_on=deadlines.take_down_on(posted_on),
+            kept_at=meeting.committee.protocol_kept_at,
+            announced_by=user,
+        )
+        if item is None:
+            Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.ANNOUNCED)
+        return announcement
