@@ -155,6 +155,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# The seal: the organisation's certificate and key (PKCS#12) that sign adjusted protocols and extracts.
+# `manage.py create_seal_certificate` makes a self-signed demo one; production brings its own.
+PARAGRAF_SEAL_PKCS12 = Path(env_str("PARAGRAF_SEAL_PKCS12") or VAR_DIR / "seal" / "organisation.p12")
+PARAGRAF_SEAL_PASSWORD = env_str("PARAGRAF_SEAL_PASSWORD")
+if not PARAGRAF_SEAL_PASSWORD:
+    if not DEBUG and env_bool("PARAGRAF_PRODUCTION"):
+        raise ImproperlyConfigured("PARAGRAF_SEAL_PASSWORD must be set in production")
+    PARAGRAF_SEAL_PASSWORD = "paragraf-demo-seal-not-for-production-use"
+PARAGRAF_SEAL_TSA_URL = env_str("PARAGRAF_SEAL_TSA_URL")  # an RFC 3161 timestamp authority; unset: none
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
