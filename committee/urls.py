@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from minutes.views import adjustment, public
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Public: the notice board, sealed files once announced, and verification.
+    path("anslagstavla/", public.notice_board, name="notice-board"),
+    path("anslagstavla/arkiv/", public.notice_board, {"archived": True}, name="notice-archive"),
+    path("anslagstavla/atom.xml", public.NoticeFeed(), name="notice-feed"),
+    path("verifiera/", public.verify, name="verify"),
+    path("forseglat/<str:sha256>.pdf", adjustment.sealed_file, name="sealed-file"),
     path("", include("minutes.urls")),
 ]

@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy
 from minutes import rules, services
 from minutes.models import (
     Adjuster,
+    AdjustmentRound,
+    Announcement,
+    Approval,
     Attendance,
     Ballot,
     Item,
@@ -29,6 +32,7 @@ from minutes.models import (
     Recusal,
     Reservation,
     ReservationMember,
+    SealedDocument,
     Statement,
     StatementAuthor,
 )
@@ -426,3 +430,42 @@ class StatementAuthorAdmin(RuleCheckedAdmin):
     list_select_related = ["person", "statement__item"]
     autocomplete_fields = ["person"]
     parent_field = "statement"
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """The adjustment's records are written by Paragraf alone, once; the admin only reads them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AdjustmentRound)
+class AdjustmentRoundAdmin(RecordAdmin):
+    list_display = ["meeting", "item", "state", "opened_at", "closed_at"]
+    list_filter = ["state"]
+    list_select_related = ["meeting__committee", "item"]
+
+
+@admin.register(Approval)
+class ApprovalAdmin(RecordAdmin):
+    list_display = ["round", "person", "role", "verdict", "at"]
+    list_select_related = ["round__meeting__committee", "person"]
+
+
+@admin.register(SealedDocument)
+class SealedDocumentAdmin(RecordAdmin):
+    list_display = ["meeting", "kind", "numbers", "sha256", "created_at"]
+    list_select_related = ["meeting__committee"]
+    exclude = ["snapshot"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(RecordAdmin):
+    list_display = ["meeting", "adjusted_on", "posted_on", "appeal_ends_on", "take_down_on"]
+    list_select_related = ["meeting__committee"]

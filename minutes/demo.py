@@ -4,6 +4,7 @@ Everything the protocol says about movers, the procedure, the recusal and the re
 entered as records; only the prose a secretary would type is text.
 """
 
+import contextlib
 import datetime
 
 from django.contrib.auth import get_user_model
@@ -187,9 +188,41 @@ def unwrapped(text: str) -> str:
     return "\n\n".join(paragraphs(text))
 
 
+# (role, username, the person it belongs to, or None): one account for each role in Paragraf.
+DEMO_ACCOUNTS = [
+    ("nämndsekreterare", "helena.wik", "Wik"),
+    ("ordförande", "lars.back", "Bäck"),
+    ("justerare", "sofia.bergqvist", "Bergqvist"),
+    ("registrator", "registrator", None),
+    ("ledamot", "peter.oberg", "Öberg"),
+]
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
     """(role, username, password) for the accounts the demo creates."""
-    return [("administratör", DEMO_USERNAME, DEMO_PASSWORD)]
+    return [("administratör", DEMO_USERNAME, DEMO_PASSWORD)] + [
+        (role, username, DEMO_PASSWORD) for role, username, _last in DEMO_ACCOUNTS
+    ]
+
+
+def _accounts(committee: Committee, people: dict[str, Person]) -> None:
+    User = get_user_model()
+    for role, username, last in DEMO_ACCOUNTS:
+        person = people.get(last) if last else None
+        user = User.objects.create_user(
+            username,
+            f"{username}@example.invalid",
+            DEMO_PASSWORD,
+            first_name=person.first_name if person else "Rut",
+            last_name=person.last_name if person else "Registrator",
+        )
+        if person is not None:
+            person.user = user
+            person.save(update_fields=["user"])
+        if role == "nämndsekreterare":
+            committee.secretaries.add(user)
+        if role == "registrator":
+            committee.clerks.add(user)
 
 
 @transaction.atomic
@@ -220,6 +253,7 @@ def load_demo() -> Meeting:
         )
         people[last] = person
     secretary = Person.objects.create(first_name="Helena", last_name="Wik")
+    people["Wik"] = secretary
     director = Person.objects.create(first_name="Birgitta", last_name="Sjö")
 
     meeting = Meeting.objects.create(
@@ -311,4 +345,121 @@ def load_demo() -> Meeting:
     User = get_user_model()
     if not User.objects.filter(username=DEMO_USERNAME).exists():
         User.objects.create_superuser(DEMO_USERNAME, "admin@example.invalid", DEMO_PASSWORD)
+    if not User.objects.filter(username=DEMO_ACCOUNTS[0][1]).exists():
+        _accounts(committee, people)
+    return meeting
+
+
+def ensure_demo_certificate() -> None:
+    """The demo seals with a self-signed certificate that says plainly it is a demo."""
+    from django.conf import settings
+
+    from minutes.seal.certificate import DEMO_ORGANISATION, create_organisation_certificate, default_common_name
+
+    path = settings.PARAGRAF_SEAL_PKCS12
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another process made it first
+        create_organisation_certificate(
+            path,
+            settings.PARAGRAF_SEAL_PASSWORD,
+            organisation=DEMO_ORGANISATION,
+            common_name=default_common_name(DEMO_ORGANISATION, demo=True),
+            demo=True,
+        )
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+@transaction.atomic
+def publish_demo(meeting: Meeting, *, today: datetime.date | None = None) -> Meeting:
+    """Adjust, seal and announce the § 10 meeting, and add a recent one whose appeal period still runs."""
+    from minutes import adjustment
+
+    ensure_demo_certificate()
+    User = get_user_model()
+    secretary, chair, adjuster, registrar = (
+        User.objects.get(username=name) for name in ("helena.wik", "lars.back", "sofia.bergqvist", "registrator")
+    )
+
+    def adjust_and_announce(meeting: Meeting, adjusted_on: datetime.date, posted_on: datetime.date) -> None:
+        round = adjustment.send_for_adjustment(meeting, user=secretary, now=_at(meeting.date, 21))
+        adjustment.approve(round, user=chair, now=_at(adjusted_on, 15, 5))
+        adjustment.approve(round, user=adjuster, now=_at(adjusted_on, 15, 20))
+        adjustment.announce(meeting, user=registrar, posted_on=posted_on)
+
+    adjust_and_announce(meeting, datetime.date(2016, 9, 29), datetime.date(2016, 9, 30))
+    recent = _recent_meeting(meeting, today or timezone.localdate())
+    adjust_and_announce(recent, recent.date + datetime.timedelta(days=6), recent.date + datetime.timedelta(days=7))
+    return recent
+
+
+RECENT_ITEMS = [
+    (
+        "Anmälan av delegationsbeslut",
+        "",
+        "Stadsdelsnämnden lägger anmälan av delegationsbeslut till handlingarna.",
+    ),
+    (
+        "Trygghetsvandring i Årstadal",
+        "Svar på medborgarförslag",
+        "Stadsdelsnämnden överlämnar förvaltningens tjänsteutlåtande som svar på medborgarförslaget.",
+    ),
+    (
+        "Anmälan av inkomna skrivelser",
+        "",
+        "Stadsdelsnämnden lägger skrivelserna till handlingarna.",
+    ),
+]
+
+
+def _recent_meeting(earlier: Meeting, today: datetime.date) -> Meeting:
+    """A meeting nine days ago, in the current term, adjusted and announced within the law's days."""
+    committee = earlier.committee
+    term_start = datetime.date(2019, 1, 1)
+    for membership in Membership.objects.filter(committee=committee, end=datetime.date(2018, 12, 31)):
+        Membership.objects.create(
+            person=membership.person,
+            committee=committee,
+            party=membership.party,
+            role=membership.role,
+            start=term_start,
+            position=membership.position,
+        )
+    date = today - datetime.timedelta(days=9)
+    number = (Meeting.objects.filter(committee=committee, date__year=date.year).count()) + 1
+    meeting = Meeting.objects.create(
+        committee=committee,
+        number=number,
+        date=date,
+        start_time=datetime.time(18, 0),
+        end_time=datetime.time(19, 10),
+        place=earlier.place,
+        chair=earlier.chair,
+        secretary=earlier.secretary,
+        adjustment_at=_at(date + datetime.timedelta(days=6), 15),
+        adjustment_place=earlier.adjustment_place,
+    )
+    for adjuster in earlier.adjusters.all():
+        Adjuster.objects.create(meeting=meeting, person=adjuster.person, position=adjuster.position)
+    members = Membership.objects.on(date).filter(committee=committee).exclude(role=Role.SUBSTITUTE)
+    for position, membership in enumerate(members.order_by("position")):
+        Attendance.objects.create(
+            meeting=meeting, person=membership.person, function=AttendanceFunction.SERVING, position=position
+        )
+    Attendance.objects.create(
+        meeting=meeting,
+        person=earlier.secretary,
+        function=AttendanceFunction.OTHER,
+        title="nämndsekreterare",
+        position=40,
+    )
+    for position, (title, subtitle, decision) in enumerate(RECENT_ITEMS, start=1):
+        item = Item.objects.create(
+            meeting=meeting, position=position, number=position, title=title, subtitle=subtitle, decision=decision
+        )
+        rules.check_item(item)
     return meeting

@@ -34,9 +34,10 @@ def static_only_fetcher():
 
 
 def html_to_pdf(html: str, *, archival: bool = True) -> bytes:
-    """Print HTML to PDF; the archival form is PDF/A-3b."""
+    """Print HTML to a tagged PDF; the archival form is PDF/A-3b."""
     import weasyprint
 
     document = weasyprint.HTML(string=html, url_fetcher=static_only_fetcher(), base_url=str(settings.BASE_DIR))
-    options = {"pdf_variant": "pdf/a-3b"} if archival else {}
+    # Tagged, so that screen readers and archives read the structure (headings, lists, tables).
+    options = {"pdf_variant": "pdf/a-3b", "pdf_tags": True} if archival else {"pdf_tags": True}
     return document.write_pdf(**options)

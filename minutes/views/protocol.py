@@ -11,6 +11,7 @@ from committee.permissions import can_prepare_meeting
 from minutes.models import Meeting
 from minutes.protocol.render import Request, render_html, render_text
 from minutes.protocol.snapshot import build_snapshot
+from minutes.views.adjustment import can_follow_adjustment
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
 
@@ -21,7 +22,8 @@ def protocol_document(
 ) -> HttpResponse:
     """Preview for the secretariat; `?version=public` gives the web version."""
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    if not can_prepare_meeting(request.user, meeting):
+    # The signers read the official version they are asked to approve.
+    if not (can_prepare_meeting(request.user, meeting) or can_follow_adjustment(request.user, meeting)):
         raise PermissionDenied
     if fmt not in CONTENT_TYPES:
         raise Http404

@@ -1,12 +1,15 @@
 """The demo: loaded once into an empty database, its logins printable on every start."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from committee.models import Committee
-from minutes.models import Item, Meeting
+from minutes.demo import DEMO_ACCOUNTS
+from minutes.models import Announcement, Item, Meeting, MeetingStatus, SealedDocument
+from minutes.seal.verify import check_seal
 
 pytestmark = pytest.mark.django_db
 
@@ -17,19 +20,41 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_demo_loads_the_seed_meeting_and_prints_its_login():
-    loaded = run("loaddemo")
+def test_demo_loads_the_seed_meeting_and_prints_a_login_for_each_role():
+    loaded = run("loaddemo", "--draft")
     meeting = Meeting.objects.get()
     assert (meeting.committee.seats, meeting.items.count(), Item.objects.get(number=10).dnr) == (
         11,
         12,
         "1.5.1-392/2016",
     )
-    assert "admin / paragraf-demo" in loaded and run("demo_logins").strip() == "administratör: admin / paragraf-demo"
+    assert meeting.status == MeetingStatus.DRAFT
+    printed = run("demo_logins").strip().splitlines()
+    assert printed[0].strip() == "administratör: admin / paragraf-demo"
+    for role, username, _person in DEMO_ACCOUNTS:
+        assert f"{role}: {username} / paragraf-demo" in loaded
+        assert f"{role}: {username} / paragraf-demo" in [line.strip() for line in printed]
+    assert meeting.committee.secretaries.filter(username="helena.wik").exists()
+    assert meeting.committee.clerks.filter(username="registrator").exists()
+    assert meeting.chair.user.username == "lars.back"
+
+
+def test_the_demo_adjusts_seals_and_announces(seal_certificate):
+    run("loaddemo")
+    seed, recent = Meeting.objects.order_by("date")
+    assert seed.status == recent.status == MeetingStatus.ANNOUNCED
+    for meeting in (seed, recent):
+        document = SealedDocument.objects.get(meeting=meeting, kind="protocol")
+        verdict = check_seal(document.read_verified())
+        assert verdict.ok and verdict.demo
+    notice = Announcement.objects.get(meeting=recent)
+    today = datetime.date.today()
+    assert notice.posted_on < today < notice.appeal_ends_on  # the appeal period still runs
+    assert Announcement.objects.get(meeting=seed).posted_on == datetime.date(2016, 9, 30)
 
 
 def test_demo_refuses_a_database_with_data_unless_asked_to_skip():
-    run("loaddemo")
+    run("loaddemo", "--draft")
     with pytest.raises(CommandError, match="already has committees"):
         run("loaddemo")
     assert "not loaded" in run("loaddemo", "--if-empty") and Committee.objects.count() == 1

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "k3v!x9-this-is-a-long-random-production-secret-for-the-deploy-check-0192837465",
     "DJANGO_ALLOWED_HOSTS": "paragraf.example.se",
     "DATABASE_URL": "postgres://paragraf:secret@db.example.se:5432/paragraf",
+    "PARAGRAF_SEAL_PASSWORD": "a-seal-password-from-the-vault",
 }
 
 

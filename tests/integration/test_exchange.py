@@ -167,7 +167,7 @@ def export(meeting: Meeting, path: Path) -> bytes:
 
 @pytest.fixture
 def demo() -> Meeting:
-    call_command("loaddemo", stdout=io.StringIO())
+    call_command("loaddemo", "--draft", stdout=io.StringIO())
     meeting = Meeting.objects.get()
     enrich(meeting)
     return meeting

@@ -24,7 +24,7 @@ def words(text: str) -> list[str]:
 
 @pytest.fixture
 def demo() -> Meeting:
-    call_command("loaddemo", stdout=io.StringIO())
+    call_command("loaddemo", "--draft", stdout=io.StringIO())
     return Meeting.objects.get()
 
 
@@ -168,7 +168,7 @@ def test_build_snapshot_query_count_does_not_grow_with_items(demo, extra, django
 
 
 def test_build_snapshot_query_count_over_1_and_40_items(django_assert_num_queries):
-    call_command("loaddemo", stdout=io.StringIO())
+    call_command("loaddemo", "--draft", stdout=io.StringIO())
     meeting = Meeting.objects.get()
     meeting.items.all().delete()
     add_items(meeting, 1)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo() -> Meeting:
-    call_command("loaddemo", stdout=io.StringIO())
+    call_command("loaddemo", "--draft", stdout=io.StringIO())
     return Meeting.objects.get()
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from committee.models import Committee
-from minutes.demo import demo_logins, load_demo
+from minutes.demo import demo_logins, load_demo, publish_demo
 
 
 class Command(BaseCommand):
@@ -9,8 +9,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when committees exist.")
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="Leave the § 10 meeting a draft: no adjustment, seal or notice, and no recent meeting.",
+        )
 
-    def handle(self, *args, if_empty: bool = False, **options):
+    def handle(self, *args, if_empty: bool = False, draft: bool = False, **options):
         if Committee.objects.exists():
             if if_empty:
                 self.stdout.write("The database already has data; the demo was not loaded.")
@@ -18,5 +23,10 @@ class Command(BaseCommand):
             raise CommandError("The database already has committees; loaddemo needs an empty database.")
         meeting = load_demo()
         self.stdout.write(f"Loaded the demo: {meeting} (meeting {meeting.pk}).")
+        if not draft:
+            recent = publish_demo(meeting)
+            self.stdout.write(
+                f"Adjusted, sealed and announced it, and the recent meeting {recent} (meeting {recent.pk})."
+            )
         for role, username, password in demo_logins():
             self.stdout.write(f"  {role}: {username} / {password}")

@@ -1,0 +1,84 @@
+"""Public pages: the notice board (anslagstavla), its archive and feed, and seal verification."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from minutes.forms import VerifyForm
+from minutes.models import Announcement, DocumentKind
+from minutes.seal.verify import MAX_UPLOAD_BYTES, TOO_LARGE
+from minutes.verification import verify_upload
+
+
+def notices(today: datetime.date | None = None, *, archived: bool = False):
+    today = today or timezone.localdate()
+    rows = Announcement.objects.select_related("meeting__committee", "round__item").prefetch_related("round__documents")
+    return rows.filter(take_down_on__lte=today) if archived else rows.filter(take_down_on__gt=today)
+
+
+def sealed_protocol(announcement: Announcement):
+    wanted = DocumentKind.PROTOCOL if announcement.round.item_id is None else DocumentKind.EXTRACT
+    return next((d for d in announcement.round.documents.all() if d.kind == wanted), None)
+
+
+def notice_board(request: HttpRequest, archived: bool = False) -> HttpResponse:
+    rows = [(a, sealed_protocol(a)) for a in notices(archived=archived)]
+    return render(request, "minutes/notice_board.html", {"notices": rows, "archived": archived})
+
+
+class NoticeFeed(Feed):
+    feed_type = Atom1Feed
+    link = "/anslagstavla/"
+
+    def title(self) -> str:
+        return _("Notice board: adjusted protocols")
+
+    def subtitle(self) -> str:
+        return _("Announcements of adjusted protocols; the appeal period runs three weeks from the day posted.")
+
+    def items(self):
+        return Announcement.objects.select_related("meeting__committee", "round__item").order_by("-posted_on", "-id")[
+            :50
+        ]
+
+    def item_title(self, item: Announcement) -> str:
+        scope = f", § {item.round.item.number}" if item.round.item_id else ""
+        return f"{item.meeting.committee.name}, sammanträde {item.meeting.date:%Y-%m-%d}{scope}"
+
+    def item_description(self, item: Announcement) -> str:
+        return (
+            f"Justerat {item.adjusted_on:%Y-%m-%d}. Anslaget {item.posted_on:%Y-%m-%d}. "
+            f"Sista dag för överklagande {item.appeal_ends_on:%Y-%m-%d}. Protokollet förvaras: {item.kept_at}."
+        )
+
+    def item_link(self, item: Announcement) -> str:
+        return reverse("notice-board") + f"#anslag-{item.pk}"
+
+    def item_pubdate(self, item: Announcement) -> datetime.datetime:
+        return item.announced_at
+
+    def item_updateddate(self, item: Announcement) -> datetime.datetime:
+        return item.announced_at
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone may check a PDF; the answer never depends on who asks."""
+    result = None
+    declared = request.META.get("CONTENT_LENGTH", "")
+    if request.method == "POST" and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 64 * 1024:
+        # Refused before Django reads the body: the upload is not spooled to disk first.
+        form = VerifyForm()
+        form.add_error("file", TOO_LARGE)
+        return render(request, "minutes/verify.html", {"form": form, "result": None}, status=413)
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = verify_upload(upload, size=upload.size)
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    return render(request, "minutes/verify.html", {"form": form, "result": result}, status=status)
