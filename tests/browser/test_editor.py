@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo() -> Meeting:
-    call_command("loaddemo", stdout=io.StringIO())
+    call_command("loaddemo", "--draft", stdout=io.StringIO())
     meeting = Meeting.objects.get()
     user = User.objects.create_user("sekreterare", password="sekreterare-demo")
     meeting.committee.secretaries.add(user)
