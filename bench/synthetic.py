@@ -5,6 +5,10 @@ the chair's proposition; every 5th § ends in a roll-call vote of all serving me
 carry a reservation with its own text, a few a minute note; one § has a recusal. Every § is
 checked with `minutes.rules.check_item`, so the meeting is one the product itself would accept.
 The text is drawn from a fixed seed, so every run builds the same protocol.
+
+By default the demo's 11 serving members are copied; `add_meeting(demo, extra_members=4)`
+first enlarges the demo committee to 15 seats (two more members for the majority, two for the
+opposition) and lets them serve too, for the workspace bench's 40 §§ with 15 serving.
 """
 
 import datetime
@@ -13,11 +17,12 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from committee.models import Person
+from committee.models import Membership, Party, Person, Role
 from minutes import rules
 from minutes.models import (
     Adjuster,
     Attendance,
+    AttendanceFunction,
     Ballot,
     BallotChoice,
     Item,
@@ -166,6 +171,15 @@ DECISIONS = [
 ]
 
 MAJORITY = ["Bäck", "Backman", "Moreira Duarte", "Lindqvist", "Sundberg", "Ekdahl"]  # V, S, MP
+# Members added to the demo committee by `extra_members`, in turn: majority, opposition, ...
+EXTRA_MEMBERS = [
+    ("Ingrid", "Sandberg", "S"),
+    ("Camilla", "Wester", "M"),
+    ("Ahmed", "Yusuf", "V"),
+    ("Nils", "Grahn", "KD"),
+    ("Linnea", "Forsberg", "MP"),
+    ("Oskar", "Dahl", "M"),
+]
 # Opposition motions in turn: (kind, first mover, further movers), all serving members.
 OPPOSITION = [
     (MotionKind.REJECT, "Fredholm", ["Nyström"]),
@@ -187,10 +201,40 @@ def mover(motion: Motion, people: dict[str, Person], names: list[str], *, with_o
         )
 
 
+def enlarge_committee(demo: Meeting, extra_members: int) -> list[Person]:
+    """Give the demo committee `extra_members` more seats and members, for the demo meeting's term."""
+    if not 0 <= extra_members <= len(EXTRA_MEMBERS):
+        raise ValueError(f"extra_members must be between 0 and {len(EXTRA_MEMBERS)}")
+    committee = demo.committee
+    last = Membership.objects.on(demo.date).filter(committee=committee).order_by("-position", "-id").first()
+    added = []
+    for offset, (first, last_name, party) in enumerate(EXTRA_MEMBERS[:extra_members], start=1):
+        person = Person.objects.create(first_name=first, last_name=last_name)
+        Membership.objects.create(
+            person=person,
+            committee=committee,
+            party=Party.objects.get(abbreviation=party),
+            role=Role.MEMBER,
+            start=last.start,
+            end=last.end,
+            position=last.position + offset,
+        )
+        added.append(person)
+    committee.seats += extra_members
+    committee.save(update_fields=["seats"])
+    return added
+
+
 @transaction.atomic
-def add_meeting(demo: Meeting, *, seed: int = 2016) -> Meeting:
-    """Add meeting nr 10 of the demo committee: 40 §§, the demo meeting's attendance copied."""
+def add_meeting(demo: Meeting, *, seed: int = 2016, extra_members: int = 0) -> Meeting:
+    """Add meeting nr 10 of the demo committee: 40 §§, the demo meeting's attendance copied.
+
+    With `extra_members`, that many members join the committee first and serve as well
+    (11 + extra_members serving); the majority keeps its majority in every vote.
+    """
     rng = random.Random(seed)
+    extra = enlarge_committee(demo, extra_members)
+    majority = MAJORITY + [p.last_name for p in extra[::2]]
     meeting = Meeting.objects.create(
         committee=demo.committee,
         number=demo.number + 1,
@@ -211,6 +255,12 @@ def add_meeting(demo: Meeting, *, seed: int = 2016) -> Meeting:
             replaces=row.replaces,
             title=row.title,
             position=row.position,
+        )
+    serving_rows = demo.attendances.filter(function=AttendanceFunction.SERVING, replaces__isnull=True)
+    last_member = serving_rows.order_by("-position").first().position
+    for offset, person in enumerate(extra, start=1):
+        Attendance.objects.create(
+            meeting=meeting, person=person, function=AttendanceFunction.SERVING, position=last_member + offset
         )
     for row in demo.adjusters.all():
         Adjuster.objects.create(meeting=meeting, person=row.person, position=row.position)
@@ -274,7 +324,7 @@ def add_meeting(demo: Meeting, *, seed: int = 2016) -> Meeting:
             abstainer = "Bergqvist" if number % 10 == 0 and first != "Bergqvist" else None
             serving = Person.objects.filter(pk__in=rules.serving_on(item))
             for person in serving:
-                if person.last_name in MAJORITY:
+                if person.last_name in majority:
                     choice = BallotChoice.YES
                 elif person.last_name == abstainer:
                     choice = BallotChoice.ABSTAIN

@@ -6,6 +6,7 @@ party never rewrites an old protocol. Nothing after this step touches the ORM.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -217,8 +218,13 @@ class ProtocolSnapshot:
         raise KeyError(f"The meeting has no § {number}")
 
 
-def build_snapshot(meeting: Meeting | int) -> ProtocolSnapshot:
-    """Read a whole meeting in a fixed number of queries (14), whatever its size."""
+def build_snapshot(meeting: Meeting | int, *, numbers: Iterable[int] | None = None) -> ProtocolSnapshot:
+    """Read a whole meeting in a fixed number of queries (14), whatever its size.
+
+    With `numbers`, only those §§ are read into `items` (the § editor's preview and checks need
+    one): each is exactly as in the whole snapshot, and the meeting and its roll are whole too,
+    but the rest of the protocol is missing, so such a snapshot is never rendered as one.
+    """
     meeting_id = meeting.pk if isinstance(meeting, Meeting) else meeting
     meeting = Meeting.objects.select_related("committee", "chair", "secretary").get(pk=meeting_id)
     committee = meeting.committee
@@ -237,10 +243,15 @@ def build_snapshot(meeting: Meeting | int) -> ProtocolSnapshot:
     def ref_or_none(person) -> PersonRef | None:
         return ref(person) if person is not None else None
 
-    items = list(Item.objects.filter(meeting=meeting).order_by("position"))
+    every_item = list(Item.objects.filter(meeting=meeting).order_by("position"))
+    position_of = {item.pk: item.position for item in every_item}
+    number_of = {item.pk: item.number for item in every_item}
+    if numbers is None:
+        items = every_item
+    else:
+        wanted = set(numbers)
+        items = [item for item in every_item if item.number in wanted]
     item_ids = [item.pk for item in items]
-    position_of = {item.pk: item.position for item in items}
-    number_of = {item.pk: item.number for item in items}
 
     attendance_rows = list(
         Attendance.objects.filter(meeting=meeting).select_related("person", "replaces").order_by("position", "id")

@@ -5,6 +5,11 @@ rules in the same transaction) and answers with the editor again — only its pa
 the whole page otherwise. A stale `version` (someone else saved the § meanwhile) is refused.
 """
 
+import threading
+from collections import OrderedDict
+from functools import cached_property
+
+from crispy_forms.utils import render_crispy_form
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +17,7 @@ from django.db.models import Case, IntegerField, When
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from committee.models import Person
@@ -33,9 +39,10 @@ from minutes.models import (
 from minutes.protocol import phrases
 from minutes.protocol.document import item_document
 from minutes.protocol.render import Request, render_html
-from minutes.protocol.snapshot import build_snapshot
+from minutes.protocol.snapshot import ItemSnapshot, ProtocolSnapshot, build_snapshot
 
 FORM_ACTIONS = ("item", "motion", "proposition", "recusal", "reservation", "statement")
+ADD_FORMS = FORM_ACTIONS[1:]
 PARTS = {
     "motion": Motion,
     "proposition": Proposition,
@@ -53,54 +60,146 @@ def in_order(ids: list[int]):
     return Person.objects.filter(pk__in=ids).order_by(order)
 
 
+def offer(field, rows: list) -> None:
+    """Let a model choice field render these rows, in this order, without asking the database again.
+
+    The labels and values are the field's own, exactly as its queryset would give them; the
+    queryset still decides what a submitted value may be.
+    """
+    choice = field.iterator(field).choice
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = empty + [choice(row) for row in rows]
+
+
+class RenderedForms:
+    """The fields of unbound add-forms as HTML, kept per process for the forms rendered last.
+
+    An add-form's fields change only when what they offer changes (the people serving, the
+    motions), not when the § text is saved, and rendering them is most of the time of a
+    response. The key is everything the HTML is made from: the form's class, prefix, the
+    language, and every field's name, label and choices; a changed choice is a new key.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.html: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def key(form: BaseForm) -> tuple:
+        fields = tuple(
+            (name, str(field.label), tuple((str(v), str(label)) for v, label in getattr(field, "choices", ())))
+            for name, field in form.fields.items()
+        )
+        return (type(form).__qualname__, form.prefix, get_language(), fields)
+
+    def __call__(self, form: BaseForm) -> str:
+        if form.is_bound:
+            return render_crispy_form(form)
+        key = self.key(form)
+        with self.lock:
+            if key in self.html:
+                self.html.move_to_end(key)
+                return self.html[key]
+        html = render_crispy_form(form)
+        with self.lock:
+            self.html[key] = html
+            while len(self.html) > self.size:
+                self.html.popitem(last=False)
+        return html
+
+
+rendered_fields = RenderedForms()
+
+
 class Editor:
-    """The § being edited, with the choices its forms offer, read fresh for each response."""
+    """The § being edited, with the choices its forms offer, read fresh for each response.
+
+    Everything is read on first use, so binding the § text form reads nothing more. The
+    preview and the checks need this § only, so the snapshot holds only it; the people and
+    motions the forms offer are read once, and the forms render from them.
+    """
 
     def __init__(self, item: Item):
         self.item = item
-        self.snapshot = build_snapshot(item.meeting_id)
-        self.view = next(i for i in self.snapshot.items if i.position == item.position)
-        presences = rules.presences(item.meeting_id)
-        serving_ids = [p.id for p in self.view.serving]
-        recused_ids = [r.person.id for r in self.view.recusals]
-        present = present_ids(presences, item.position)
-        self.serving = in_order(serving_ids)
-        self.members = in_order(serving_ids + [pid for pid in recused_ids if pid not in serving_ids])
-        self.substitutes = in_order(
-            [p.person_id for p in presences if p.function == AttendanceFunction.NON_SERVING and p.covers(item.position)]
-        )
-        self.present = in_order([p.person_id for p in presences if p.person_id in present])
-        self.motions = Motion.objects.filter(item=item).order_by("position", "id")
+
+    @cached_property
+    def snapshot(self) -> ProtocolSnapshot:
+        return build_snapshot(self.item.meeting_id, numbers=(self.item.number,))
+
+    @cached_property
+    def view(self) -> ItemSnapshot:
+        return next(i for i in self.snapshot.items if i.position == self.item.position)
+
+    @cached_property
+    def roll(self) -> dict[str, list[int]]:
+        """The ids each form offers, in roll order: who serves, who may recuse, who may step in, who is there."""
+        presences = rules.presences(self.item.meeting_id)
+        position = self.item.position
+        serving = [p.id for p in self.view.serving]
+        recused = [r.person.id for r in self.view.recusals]
+        present = present_ids(presences, position)
+        return {
+            "serving": serving,
+            "members": serving + [pid for pid in recused if pid not in serving],
+            "substitutes": [
+                p.person_id for p in presences if p.function == AttendanceFunction.NON_SERVING and p.covers(position)
+            ],
+            "present": [p.person_id for p in presences if p.person_id in present],
+        }
+
+    @cached_property
+    def people(self) -> dict[str, list[Person]]:
+        """The people of `roll`, read in one query; each list as `in_order` would give it."""
+        found = Person.objects.in_bulk({pid for ids in self.roll.values() for pid in ids})
+        return {role: [found[pid] for pid in dict.fromkeys(ids) if pid in found] for role, ids in self.roll.items()}
+
+    @cached_property
+    def motions(self) -> list[Motion]:
+        # The item comes along: a motion's str() names its §.
+        return list(Motion.objects.filter(item=self.item).select_related("item").order_by("position", "id"))
 
     def motion_labels(self) -> dict[int, str]:
         return {m.id: f"{dict(MotionKind.choices)[m.kind]} – {phrases.names(m.movers)}" for m in self.view.motions}
 
-    def form_specs(self) -> dict[str, tuple[type[BaseForm], dict]]:
-        """Each part's form class and the choices it offers on this §."""
-        labels = self.motion_labels()
-        return {
-            "item": (forms.ItemForm, {"instance": self.item}),
-            "motion": (forms.MotionForm, {"serving": self.serving}),
-            "proposition": (
-                forms.PropositionForm,
-                {"motions": self.motions, "serving": self.serving, "labels": labels},
-            ),
-            "recusal": (forms.RecusalForm, {"members": self.members, "substitutes": self.substitutes}),
-            "reservation": (
-                forms.ReservationForm,
-                {"took_part": self.serving, "motions": self.motions, "labels": labels},
-            ),
-            "statement": (forms.StatementForm, {"present": self.present}),
-        }
+    def form(self, action: str, data=None) -> BaseForm:
+        """The form of one part, bound to `data` if given, offering this §'s choices."""
+        if action == "item":
+            return forms.ItemForm(data, prefix=action, instance=self.item)
+        motions = Motion.objects.filter(item=self.item).order_by("position", "id")
+        roll, people = self.roll, self.people
+        if action == "motion":
+            form = forms.MotionForm(data, prefix=action, serving=in_order(roll["serving"]))
+            offers = {"movers": people["serving"], "with_others": people["serving"]}
+        elif action == "proposition":
+            labels = self.motion_labels()
+            form = forms.PropositionForm(
+                data, prefix=action, motions=motions, serving=in_order(roll["serving"]), labels=labels
+            )
+            offers = {"outcome": self.motions, "yes_motion": self.motions, "no_motion": self.motions}
+        elif action == "recusal":
+            form = forms.RecusalForm(
+                data, prefix=action, members=in_order(roll["members"]), substitutes=in_order(roll["substitutes"])
+            )
+            offers = {"person": people["members"], "substitute": people["substitutes"]}
+        elif action == "reservation":
+            labels = self.motion_labels()
+            form = forms.ReservationForm(
+                data, prefix=action, took_part=in_order(roll["serving"]), motions=motions, labels=labels
+            )
+            offers = {"members": people["serving"], "in_favour_of": self.motions}
+        elif action == "statement":
+            form = forms.StatementForm(data, prefix=action, present=in_order(roll["present"]))
+            offers = {"authors": people["present"]}
+        else:
+            raise KeyError(action)
+        for name, rows in offers.items():
+            offer(form.fields[name], rows)
+        return form
 
     def all_forms(self, bound: dict | None = None) -> dict[str, BaseForm]:
-        built = {action: cls(prefix=action, **kwargs) for action, (cls, kwargs) in self.form_specs().items()}
-        built.update(bound or {})
-        return built
-
-    def bind(self, action: str, data) -> BaseForm:
-        cls, kwargs = self.form_specs()[action]
-        return cls(data, prefix=action, **kwargs)
+        bound = bound or {}
+        return {action: bound[action] if action in bound else self.form(action) for action in FORM_ACTIONS}
 
     def preview(self) -> str:
         return render_html(self.snapshot, Request(kind="fragment", numbers=(self.view.number,)))
@@ -207,8 +306,7 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             elif "remove" in request.POST and action in PARTS:
                 services.remove_part(part)
             elif action in FORM_ACTIONS:
-                editor = Editor(current)
-                form = editor.bind(action, request.POST)
+                form = Editor(current).form(action, request.POST)
                 if form.is_valid():
                     try:
                         save(action, form, current)
@@ -223,11 +321,13 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 return HttpResponseBadRequest(_("Unknown action."))
         item.refresh_from_db()
     editor = Editor(item)
+    all_forms = editor.all_forms(bound)
     context = {
         "meeting": meeting,
         "item": item,
         "editable": editable,
-        "forms": editor.all_forms(bound),
+        "forms": all_forms,
+        "fields": {action: rendered_fields(all_forms[action]) for action in ADD_FORMS},
         "preview": editor.preview(),
         "checks": item_checks(editor.view, editor.snapshot),
         "stale": stale,
