@@ -4,7 +4,6 @@ Playwright cannot download its own browser here, so it launches the system binar
 committee with a secretary, and signing in through the login form, are shared by the tests.
 """
 
-import io
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -13,9 +12,9 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
+from minutes.demo import load_demo
 from minutes.models import Meeting
 
 # Playwright's sync API leaves an event loop running in the test thread, and Django then refuses
@@ -92,15 +91,20 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
         context.close()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """The real hasher takes a second per password, and every test signs in; the live server shares this setting."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 SECRETARY_USERNAME = "sekreterare"
 SECRETARY_PASSWORD = "sekreterare-demo"
 
 
 @pytest.fixture
 def demo(transactional_db) -> Meeting:
-    """The demo committee and its meeting 9/2016, with a secretary who is not an administrator."""
-    call_command("loaddemo", stdout=io.StringIO())
-    meeting = Meeting.objects.get()
+    """The demo committee and its meeting 9/2016, a draft, with a secretary who is not an administrator."""
+    meeting = load_demo()
     secretary = User.objects.create_user(SECRETARY_USERNAME, password=SECRETARY_PASSWORD)
     meeting.committee.secretaries.add(secretary)
     return meeting
