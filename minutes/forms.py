@@ -3,10 +3,22 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from committee.models import Person
-from minutes.models import BallotChoice, CastingVote, Item, Motion, MotionKind, PropositionKind, StatementKind
+from minutes.models import (
+    Attendance,
+    AttendanceFunction,
+    BallotChoice,
+    CastingVote,
+    Item,
+    Meeting,
+    Motion,
+    MotionKind,
+    PropositionKind,
+    StatementKind,
+)
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
@@ -193,3 +205,220 @@ class NewItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+# The roll and the meeting's own fields
+
+ABSENT = "absent"
+
+
+def model_label(model, name: str):
+    """A form field's label from the model field's verbose name, so both read the same."""
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def with_bootstrap_classes(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-sm")
+        elif isinstance(widget, forms.TextInput):
+            widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class RollRowForm(forms.Form):
+    """One line of the roll. "Absent" leaves the person off it; a person may have several lines, each for its §§."""
+
+    person = forms.TypedChoiceField(label=model_label(Attendance, "person"), coerce=int)
+    function = forms.ChoiceField(
+        label=model_label(Attendance, "function"),
+        choices=[(ABSENT, _("Absent")), *AttendanceFunction.choices],
+        initial=AttendanceFunction.SERVING,
+    )
+    replaces = forms.TypedChoiceField(
+        label=model_label(Attendance, "replaces"), coerce=int, empty_value=None, required=False
+    )
+    from_item = forms.TypedChoiceField(
+        label=model_label(Attendance, "from_item"), coerce=int, empty_value=None, required=False
+    )
+    to_item = forms.TypedChoiceField(
+        label=model_label(Attendance, "to_item"), coerce=int, empty_value=None, required=False
+    )
+    title = forms.CharField(label=model_label(Attendance, "title"), max_length=120, required=False)
+
+    def __init__(self, *args, people, members, numbers, names, fixed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed = fixed
+        self.names = names
+        self.fields["person"].choices = [("", "—"), *people]
+        self.fields["replaces"].choices = [("", "—"), *members]
+        self.fields["from_item"].choices = self.fields["to_item"].choices = [("", "—"), *numbers]
+        if fixed:
+            self.fields["person"].widget = forms.HiddenInput()
+        with_bootstrap_classes(self)
+
+    @property
+    def who(self) -> str:
+        """Whose line this is, for its header and its fields' labels."""
+        value = self["person"].value()
+        try:
+            return self.names[int(value)]
+        except (KeyError, TypeError, ValueError):
+            return ""
+
+
+class BaseRollFormSet(forms.BaseFormSet):
+    """The whole roll: a line for each member and substitute (absent or not) and each other present.
+
+    `people`, `members` and `numbers` are the choices of (person id, label) and (§ number, label),
+    computed once for every line.
+    """
+
+    def __init__(self, *args, people, members, numbers, names, **kwargs):
+        self.choices = {"people": people, "members": members, "numbers": numbers, "names": names}
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**self.choices, "fixed": index is not None and index < self.initial_form_count()}
+
+    def entries(self) -> list[tuple[int, dict]]:
+        """(form index, cleaned data) of every line that puts someone on the roll."""
+        return [
+            (index, form.cleaned_data)
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data and form.cleaned_data["function"] != ABSENT
+        ]
+
+    def add_service_errors(self, error: ValidationError, indices: list[int]) -> None:
+        """Put `rows[i].field` errors at the field of the form that gave row i, the rest above the roll."""
+        for where, messages in error.message_dict.items():
+            form, field = None, None
+            if where.startswith("rows["):
+                row, _dot, field = where.removeprefix("rows[").partition("].")
+                form = self.forms[indices[int(row)]]
+            for message in messages:
+                if form is None:
+                    self.non_form_errors().append(message)
+                else:
+                    form.add_error(field if field in form.fields and field != "person" else None, message)
+
+
+RollFormSet = forms.formset_factory(RollRowForm, formset=BaseRollFormSet, extra=2)
+
+
+class OtherPresentForm(forms.Form):
+    """Someone on no committee, e.g. an official: added to the roll as other present."""
+
+    first_name = forms.CharField(label=model_label(Person, "first_name"), max_length=100)
+    last_name = forms.CharField(label=model_label(Person, "last_name"), max_length=100)
+    title = forms.CharField(
+        label=model_label(Attendance, "title"),
+        max_length=120,
+        required=False,
+        help_text=Attendance._meta.get_field("title").help_text,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    add_service_errors = EditorForm.add_service_errors
+
+
+class MeetingDetailsForm(forms.Form):
+    """The meeting's own fields, as the first page of the protocol prints them."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    date = forms.DateField(
+        label=model_label(Meeting, "date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label=model_label(Meeting, "start_time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    end_time = forms.TimeField(
+        label=model_label(Meeting, "end_time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    place = forms.CharField(label=model_label(Meeting, "place"), max_length=200, required=False)
+    chair = forms.ModelChoiceField(
+        label=model_label(Meeting, "chair"), queryset=Person.objects.none(), required=False, empty_label="—"
+    )
+    secretary = forms.ModelChoiceField(
+        label=model_label(Meeting, "secretary"), queryset=Person.objects.none(), required=False, empty_label="—"
+    )
+    adjusters = PeopleField(label=_("Adjusters"), queryset=Person.objects.none(), required=False)
+    adjustment_at = forms.DateTimeField(
+        label=model_label(Meeting, "adjustment_at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    adjustment_place = forms.CharField(label=model_label(Meeting, "adjustment_place"), max_length=200, required=False)
+
+    def __init__(self, *args, chairs, secretaries, adjusters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = chairs
+        self.fields["secretary"].queryset = secretaries
+        self.fields["adjusters"].queryset = adjusters
+        for name in ("chair", "secretary"):
+            self.fields[name].label_from_instance = lambda person: person.full_name
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    add_service_errors = EditorForm.add_service_errors
+
+
+# Adjustment, announcement and verification
+
+
+class EmbeddedForm(forms.Form):
+    """Fields that crispy renders inside a <form> the template writes itself."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ApprovalForm(EmbeddedForm):
+    disagreement = forms.CharField(
+        label=_("Disagreement to note in the protocol (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Leave empty to approve the protocol as it stands."),
+    )
+
+
+class ReopenForm(EmbeddedForm):
+    reason = forms.CharField(
+        label=_("Why the draft is reopened"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AnnounceForm(EmbeddedForm):
+    posted_on = forms.DateField(
+        label=_("Date posted on the notice board"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ExtractChoiceForm(EmbeddedForm):
+    numbers = forms.TypedMultipleChoiceField(label=_("§§ to extract"), coerce=int, widget=forms.CheckboxSelectMultiple)
+    as_zip = forms.BooleanField(label=_("As one zip file"), required=False)
+
+    def __init__(self, *args, numbers: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["numbers"].choices = [(n, f"§ {n}") for n in numbers]
+
+
+class VerifyForm(EmbeddedForm):
+    file = forms.FileField(
+        label=_("PDF file"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text=_("At most 50 MB."),
+    )

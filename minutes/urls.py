@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minutes.views import editor, protocol, secretariat
+from minutes.views import adjustment, editor, meeting, protocol, secretariat
 
 app_name = "minutes"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("namnd/<slug:slug>/", secretariat.meeting_list, name="meeting-list"),
     path("sammantrade/<int:pk>/", secretariat.meeting_detail, name="meeting-detail"),
     path("sammantrade/<int:pk>/dagordning/", secretariat.agenda, name="agenda"),
+    path("sammantrade/<int:pk>/narvaro/", meeting.attendance, name="attendance"),
+    path("sammantrade/<int:pk>/uppgifter/", meeting.meeting_edit, name="meeting-edit"),
     path("sammantrade/<int:pk>/paragraf/<int:number>/", editor.item_edit, name="item-edit"),
     path("sammantrade/<int:pk>/protokoll.<str:fmt>", protocol.protocol_document, name="protocol-document"),
     path(
@@ -23,4 +25,9 @@ urlpatterns = [
         {"kind": "extract"},
         name="extract-document",
     ),
+    path("justering/", adjustment.my_adjustments, name="my-adjustments"),
+    path("sammantrade/<int:pk>/justering/", adjustment.adjustment_page, name="adjustment"),
+    path("sammantrade/<int:pk>/justering/atgard/", adjustment.adjustment_action, name="adjustment-action"),
+    path("sammantrade/<int:pk>/arkiv/", adjustment.export_page, name="export"),
+    path("sammantrade/<int:pk>/utbyte.json", adjustment.exchange_file, name="exchange-file"),
 ]
