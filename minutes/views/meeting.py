@@ -91,7 +91,7 @@ class Roll:
             labels.setdefault(person.pk, person.full_name)
         self.names = labels
         self.people = sorted(labels.items(), key=lambda pair: pair[1])
-        self.members = [(m.person_id, labels[m.person_id]) for m in dict.fromkeys(voting)]
+        self.members = [(pk, labels[pk]) for pk in dict.fromkeys(m.person_id for m in voting)]
         self.numbers = [(item.number, f"§ {item.number}") for item in snapshot.items]
         self.lines = self.initial_lines(
             list(dict.fromkeys(m.person_id for m in voting)),

@@ -167,6 +167,11 @@ def quorum_table(page: str) -> list[tuple[str, ...]]:
     ]
 
 
+def quorum_state(page: str) -> str:
+    paragraph = page.split('id="quorum-state"')[1].split(">", 1)[1].split("</p>")[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", paragraph).split())
+
+
 def test_page_shows_the_quorum_per_item(client, meeting, secretary):
     # Three of five leave after § 1: §§ 2 and 3 cannot be decided (quorum is 3).
     first = meeting.items.get(number=1)
@@ -179,8 +184,20 @@ def test_page_shows_the_quorum_per_item(client, meeting, secretary):
         ("2", titles[1], "2 / 5", "nej"),
         ("3", titles[2], "2 / 5", "nej"),
     ]
-    state = " ".join(re.sub(r"<[^>]+>", " ", page.split('id="quorum-state"')[1].split("</p>")[0]).split())
-    assert state.endswith("§ 2, § 3.")
+    state = quorum_state(page)
+    assert state == f"{swedish('Not quorate')} : § 2, § 3."
+
+
+def test_a_meeting_without_items_shows_the_quorum_by_the_roll(client, secretary):
+    meeting = serving_meeting(n_members=5, n_items=0, seats=11)
+    meeting.committee.secretaries.add(secretary)
+    client.force_login(secretary)
+    page = client.get(reverse("minutes:attendance", args=[meeting.pk])).content.decode()
+    state = quorum_state(page)
+    assert (state, 'id="quorum-per-item"' in page) == (
+        f"{swedish('Not quorate')} : " + swedish("%(serving)s of %(seats)s serving.") % {"serving": 5, "seats": 11},
+        False,
+    )
 
 
 def test_page_lists_members_absent_substitutes_and_others(client, meeting, secretary):
