@@ -313,13 +313,10 @@ def announce(
             raise ValidationError(_("The adjustment has already been announced."), code="already_announced")
         posted_on = posted_on or timezone.localdate()
         if posted_on < round.adjusted_on:
-            raise ValidationError(
-                {
-                    "posted_on": _("The notice cannot be posted before the protocol was adjusted (%(date)s).")
-                    % {"date": f"{round.adjusted_on:%Y-%m-%d}"}
-                },
-                code="before_adjustment",
-            )
+            message = _("The notice cannot be posted before the protocol was adjusted (%(date)s).") % {
+                "date": f"{round.adjusted_on:%Y-%m-%d}"
+            }
+            raise ValidationError({"posted_on": ValidationError(message, code="before_adjustment")})
         announcement = Announcement.objects.create(
             round=round,
             meeting=meeting,

@@ -20,6 +20,7 @@ from minutes import rules
 from minutes.attendance import Presence, serving_ids
 from minutes.models import (
     Adjuster,
+    AdjustmentRound,
     Attendance,
     AttendanceFunction,
     Ballot,
@@ -33,6 +34,7 @@ from minutes.models import (
     Recusal,
     Reservation,
     ReservationMember,
+    RoundState,
     Statement,
     StatementAuthor,
 )
@@ -157,6 +159,7 @@ def renumber(meeting: Meeting) -> None:
 
 
 def _renumber_and_check(meeting: Meeting, order: list[Item] | None = None) -> None:
+    _keep_adjusted_items_in_place(meeting, order)
     touched = _renumber(meeting, order)
     elsewhere = [item for item in touched if item.meeting_id != meeting.pk]
     Meeting.objects.filter(pk__in={meeting.pk} | {item.meeting_id for item in elsewhere}).update(
@@ -165,6 +168,24 @@ def _renumber_and_check(meeting: Meeting, order: list[Item] | None = None) -> No
     meeting.refresh_from_db(fields=["version"])
     for item in [*meeting.items.order_by("position"), *elsewhere]:
         rules.check_item(item)
+
+
+def _keep_adjusted_items_in_place(meeting: Meeting, order: list[Item] | None) -> None:
+    """A § sent for immediate adjustment keeps the place and number it is adjusted under."""
+    locked = set(
+        AdjustmentRound.objects.filter(item__meeting=meeting)
+        .exclude(state=RoundState.CANCELLED)
+        .values_list("item_id", flat=True)
+    )
+    if not locked:
+        return
+    for index, item in enumerate(order if order is not None else meeting.items.order_by("position"), start=1):
+        if item.pk in locked and item.position != index:
+            raise ValidationError(
+                _("§ %(number)s is immediately adjusted: the §§ before it cannot be added, moved or removed.")
+                % {"number": item.number},
+                code="adjusted_item_moved",
+            )
 
 
 def _renumber(meeting: Meeting, order: list[Item] | None = None) -> list[Item]:
@@ -240,9 +261,8 @@ def _narrow_attendance_around(item: Item) -> None:
 def save_item(item: Item, *, expected_version: int, **fields) -> Item:
     """Save the secretary's edit unless someone else saved the § since it was loaded."""
     with transaction.atomic():
-        _editable(item.meeting)
         _refuse_structural(fields)
-        current = Item.objects.select_for_update().get(pk=item.pk)
+        current = _editable_item(item)
         if current.version != expected_version:
             raise StaleEdit(current)
         for name, value in fields.items():
@@ -413,6 +433,12 @@ def _editable_item(item: Item) -> Item:
     meeting = _editable(item.meeting)
     item = Item.objects.select_for_update().get(pk=item.pk)
     item.meeting = meeting
+    # A § sent for immediate adjustment is locked like a protocol sent for adjustment.
+    if item.adjustment_rounds.exclude(state=RoundState.CANCELLED).exists():
+        raise ValidationError(
+            _("§ %(number)s is being adjusted or has been adjusted and cannot be changed.") % {"number": item.number},
+            code="not_editable",
+        )
     return item
 
 

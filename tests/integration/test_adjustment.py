@@ -27,7 +27,7 @@ from minutes.models import (
 )
 from minutes.protocol.snapshot import build_snapshot
 from minutes.seal.verify import check_seal
-from minutes.services import save_item
+from minutes.services import move_item, remove_item, save_item
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +271,28 @@ def test_the_orm_cannot_change_an_adjusted_protocol(meeting, secretary):
     adjust(meeting, secretary)
     with pytest.raises(IntegrityError), transaction.atomic():
         Motion.objects.filter(item__meeting=meeting).update(text="ändrad")
+
+
+def test_an_immediately_adjusted_item_is_locked_while_the_rest_stays_open(meeting, secretary):
+    item = meeting.items.get(number=10)
+    adjustment.send_for_adjustment(meeting, user=secretary, item=item)
+    with refused("not_editable"):
+        save_item(item, expected_version=item.version, title="Ändrad")
+    other = meeting.items.get(number=3)
+    save_item(other, expected_version=other.version, title="Ändrad rubrik")
+    assert Item.objects.get(pk=other.pk).title == "Ändrad rubrik"
+
+
+def test_the_items_before_an_immediately_adjusted_item_cannot_move(meeting, secretary):
+    item = meeting.items.get(number=10)
+    round = adjustment.send_for_adjustment(meeting, user=secretary, item=item)
+    for user in signer_users(meeting):
+        adjustment.approve(round, user=user)
+    with refused("adjusted_item_moved"):
+        remove_item(meeting.items.get(number=3))
+    with refused("adjusted_item_moved"):
+        move_item(meeting.items.get(number=12), to_position=1)
+    assert sorted(meeting.items.values_list("number", flat=True)) == list(range(1, 13))
+    move_item(meeting.items.get(number=12), to_position=11)  # after it: allowed
+    remove_item(meeting.items.get(number=11))
+    assert meeting.items.get(pk=item.pk).number == 10

@@ -7,7 +7,19 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from minutes.models import Item, Meeting, MeetingStatus, Motion, MotionKind, MotionMover, Recusal
+from minutes.models import (
+    AdjustmentRound,
+    Announcement,
+    Approval,
+    Item,
+    Meeting,
+    MeetingStatus,
+    Motion,
+    MotionKind,
+    MotionMover,
+    Recusal,
+    SealedDocument,
+)
 from minutes.services import add_motion
 from tests.factories import serving_meeting
 
@@ -19,6 +31,9 @@ MODELS = [
     for model in apps.get_app_config(app).get_models()
     if not model._meta.auto_created
 ]
+# The adjustment's records: written by Paragraf once, read-only in the admin.
+RECORDS = [AdjustmentRound, Approval, SealedDocument, Announcement]
+EDITABLE = [model for model in MODELS if model not in RECORDS]
 
 
 @pytest.fixture
@@ -37,7 +52,7 @@ def test_every_model_has_an_admin():
     assert [model for model in MODELS if not admin.site.is_registered(model)] == []
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+@pytest.mark.parametrize("model", EDITABLE, ids=lambda model: model.__name__)
 def test_changelist_opens(admin_client, model):
     serving_meeting(n_members=3)
 
@@ -48,13 +63,22 @@ def test_changelist_opens(admin_client, model):
     assert str(model._meta.verbose_name) in response.text
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+@pytest.mark.parametrize("model", EDITABLE, ids=lambda model: model.__name__)
 def test_add_page_opens(admin_client, model):
     response = admin_client.get(url(model, "add"))
 
     assert response.status_code == 200
     assert response.context["title"] == gettext("Add %s") % model._meta.verbose_name
     assert str(model._meta.verbose_name) in response.text
+
+
+@pytest.mark.parametrize("model", RECORDS, ids=lambda model: model.__name__)
+def test_adjustment_records_are_read_only(admin_client, model):
+    response = admin_client.get(url(model, "changelist"))
+
+    assert response.status_code == 200
+    assert response.context["title"] == gettext("Select %s to view") % model._meta.verbose_name
+    assert admin_client.get(url(model, "add")).status_code == 403
 
 
 def form_data(response) -> dict[str, object]:
