@@ -218,6 +218,105 @@ class ProtocolSnapshot:
         raise KeyError(f"The meeting has no § {number}")
 
 
+@dataclass
+class MeetingRows:
+    """What a snapshot is made from, as read: the meeting's model rows, those of each § by § id.
+
+    The § editor builds its forms from the same rows its preview is made from, so that one
+    read serves both.
+    """
+
+    meeting: Meeting
+    memberships: dict[int, Membership]  # by person id: the highest office held on the meeting day
+    items: list[Item]  # the §§ read, in order
+    position_of: dict[int, int]  # every § of the meeting, by id
+    number_of: dict[int, int]
+    attendance: list[Attendance]  # with their person and replaces
+    presences: list[Presence]
+    adjusters: list[Adjuster]
+    motions: dict[int, list[Motion]]
+    movers: dict[int, list[MotionMover]]  # by motion id
+    propositions: dict[int, list[Proposition]]
+    ballots: dict[int, list[Ballot]]  # by proposition id
+    recusals: dict[int, list[Recusal]]  # with their person and substitute
+    reservations: dict[int, list[Reservation]]
+    reservers: dict[int, list[ReservationMember]]  # by reservation id
+    statements: dict[int, list[Statement]]
+    authors: dict[int, list[StatementAuthor]]  # by statement id
+
+
+def grouped(rows, key: str) -> dict[int, list]:
+    by_key: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_key[getattr(row, key)].append(row)
+    return by_key
+
+
+def read_meeting(meeting: Meeting | int, *, numbers: Iterable[int] | None = None) -> MeetingRows:
+    """Read a meeting in a fixed number of queries (14), whatever its size; only the §§ `numbers` if given."""
+    meeting_id = meeting.pk if isinstance(meeting, Meeting) else meeting
+    meeting = Meeting.objects.select_related("committee", "chair", "secretary").get(pk=meeting_id)
+
+    memberships: dict[int, Membership] = {}
+    for membership in Membership.objects.on(meeting.date).filter(committee=meeting.committee).select_related("party"):
+        held = memberships.get(membership.person_id)
+        if held is None or ROLE_RANK.index(membership.role) < ROLE_RANK.index(held.role):
+            memberships[membership.person_id] = membership
+
+    every_item = list(Item.objects.filter(meeting=meeting).order_by("position"))
+    position_of = {item.pk: item.position for item in every_item}
+    if numbers is None:
+        items = every_item
+    else:
+        wanted = set(numbers)
+        items = [item for item in every_item if item.number in wanted]
+    item_ids = [item.pk for item in items]
+
+    attendance = list(
+        Attendance.objects.filter(meeting=meeting).select_related("person", "replaces").order_by("position", "id")
+    )
+    return MeetingRows(
+        meeting=meeting,
+        memberships=memberships,
+        items=items,
+        position_of=position_of,
+        number_of={item.pk: item.number for item in every_item},
+        attendance=attendance,
+        presences=[
+            Presence(
+                person_id=row.person_id,
+                function=row.function,
+                replaces_id=row.replaces_id,
+                first=position_of.get(row.from_item_id),
+                last=position_of.get(row.to_item_id),
+            )
+            for row in attendance
+        ],
+        adjusters=list(Adjuster.objects.filter(meeting=meeting).select_related("person")),
+        motions=grouped(Motion.objects.filter(item_id__in=item_ids).order_by("position", "id"), "item_id"),
+        movers=grouped(MotionMover.objects.filter(motion__item_id__in=item_ids).select_related("person"), "motion_id"),
+        propositions=grouped(Proposition.objects.filter(item_id__in=item_ids).order_by("position", "id"), "item_id"),
+        ballots=grouped(
+            Ballot.objects.filter(proposition__item_id__in=item_ids).select_related("person").order_by("id"),
+            "proposition_id",
+        ),
+        recusals=grouped(
+            Recusal.objects.filter(item_id__in=item_ids).select_related("person", "substitute").order_by("id"),
+            "item_id",
+        ),
+        reservations=grouped(Reservation.objects.filter(item_id__in=item_ids).order_by("position", "id"), "item_id"),
+        reservers=grouped(
+            ReservationMember.objects.filter(reservation__item_id__in=item_ids).select_related("person"),
+            "reservation_id",
+        ),
+        statements=grouped(Statement.objects.filter(item_id__in=item_ids).order_by("position", "id"), "item_id"),
+        authors=grouped(
+            StatementAuthor.objects.filter(statement__item_id__in=item_ids).select_related("person"),
+            "statement_id",
+        ),
+    )
+
+
 def build_snapshot(meeting: Meeting | int, *, numbers: Iterable[int] | None = None) -> ProtocolSnapshot:
     """Read a whole meeting in a fixed number of queries (14), whatever its size.
 
@@ -225,15 +324,14 @@ def build_snapshot(meeting: Meeting | int, *, numbers: Iterable[int] | None = No
     one): each is exactly as in the whole snapshot, and the meeting and its roll are whole too,
     but the rest of the protocol is missing, so such a snapshot is never rendered as one.
     """
-    meeting_id = meeting.pk if isinstance(meeting, Meeting) else meeting
-    meeting = Meeting.objects.select_related("committee", "chair", "secretary").get(pk=meeting_id)
-    committee = meeting.committee
+    return snapshot_of(read_meeting(meeting, numbers=numbers))
 
-    memberships: dict[int, Membership] = {}
-    for membership in Membership.objects.on(meeting.date).filter(committee=committee).select_related("party"):
-        held = memberships.get(membership.person_id)
-        if held is None or ROLE_RANK.index(membership.role) < ROLE_RANK.index(held.role):
-            memberships[membership.person_id] = membership
+
+def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
+    """The frozen snapshot of what `read_meeting` read; no query."""
+    meeting = rows.meeting
+    committee = meeting.committee
+    memberships = rows.memberships
 
     def ref(person) -> PersonRef:
         membership = memberships.get(person.pk)
@@ -243,74 +341,20 @@ def build_snapshot(meeting: Meeting | int, *, numbers: Iterable[int] | None = No
     def ref_or_none(person) -> PersonRef | None:
         return ref(person) if person is not None else None
 
-    every_item = list(Item.objects.filter(meeting=meeting).order_by("position"))
-    position_of = {item.pk: item.position for item in every_item}
-    number_of = {item.pk: item.number for item in every_item}
-    if numbers is None:
-        items = every_item
-    else:
-        wanted = set(numbers)
-        items = [item for item in every_item if item.number in wanted]
-    item_ids = [item.pk for item in items]
+    def named(rows) -> tuple[Named, ...]:
+        return tuple(Named(ref(row.person), row.with_others) for row in rows)
 
-    attendance_rows = list(
-        Attendance.objects.filter(meeting=meeting).select_related("person", "replaces").order_by("position", "id")
-    )
-    presences = [
-        Presence(
-            person_id=row.person_id,
-            function=row.function,
-            replaces_id=row.replaces_id,
-            first=position_of.get(row.from_item_id),
-            last=position_of.get(row.to_item_id),
-        )
-        for row in attendance_rows
-    ]
-    people = {row.person_id: ref(row.person) for row in attendance_rows}
-    adjusters = tuple(ref(a.person) for a in Adjuster.objects.filter(meeting=meeting).select_related("person"))
-
-    def by_item(rows) -> dict[int, list]:
-        grouped: dict[int, list] = defaultdict(list)
-        for row in rows:
-            grouped[row.item_id].append(row)
-        return grouped
-
-    def named(rows, key: str) -> dict[int, list[Named]]:
-        grouped: dict[int, list[Named]] = defaultdict(list)
-        for row in rows:
-            grouped[getattr(row, key)].append(Named(ref(row.person), row.with_others))
-        return grouped
-
-    motions = by_item(Motion.objects.filter(item_id__in=item_ids).order_by("position", "id"))
-    movers = named(MotionMover.objects.filter(motion__item_id__in=item_ids).select_related("person"), "motion_id")
-    propositions = by_item(Proposition.objects.filter(item_id__in=item_ids).order_by("position", "id"))
-    ballots: dict[int, list[BallotData]] = defaultdict(list)
-    for ballot in Ballot.objects.filter(proposition__item_id__in=item_ids).select_related("person").order_by("id"):
-        ballots[ballot.proposition_id].append(BallotData(ref(ballot.person), ballot.choice))
-    recusals = by_item(
-        Recusal.objects.filter(item_id__in=item_ids).select_related("person", "substitute").order_by("id")
-    )
-    reservations = by_item(Reservation.objects.filter(item_id__in=item_ids).order_by("position", "id"))
-    reservers = named(
-        ReservationMember.objects.filter(reservation__item_id__in=item_ids).select_related("person"),
-        "reservation_id",
-    )
-    statements = by_item(Statement.objects.filter(item_id__in=item_ids).order_by("position", "id"))
-    authors = named(
-        StatementAuthor.objects.filter(statement__item_id__in=item_ids).select_related("person"),
-        "statement_id",
-    )
-
-    for rows in recusals.values():
-        for recusal in rows:
+    people = {row.person_id: ref(row.person) for row in rows.attendance}
+    for item_recusals in rows.recusals.values():
+        for recusal in item_recusals:
             people.setdefault(recusal.person_id, ref(recusal.person))
             if recusal.substitute:
                 people.setdefault(recusal.substitute_id, ref(recusal.substitute))
 
     def item_snapshot(item: Item) -> ItemSnapshot:
-        item_recusals = recusals.get(item.pk, [])
+        item_recusals = rows.recusals.get(item.pk, [])
         serving = serving_ids(
-            presences, [Replacement(r.person_id, r.substitute_id) for r in item_recusals], item.position
+            rows.presences, [Replacement(r.person_id, r.substitute_id) for r in item_recusals], item.position
         )
         return ItemSnapshot(
             number=item.number,
@@ -327,8 +371,8 @@ def build_snapshot(meeting: Meeting | int, *, numbers: Iterable[int] | None = No
             public_heading=item.public_heading,
             immediately_adjusted=item.immediately_adjusted,
             motions=tuple(
-                MotionData(m.pk, m.kind, tuple(movers.get(m.pk, ())), m.text, m.wording)
-                for m in motions.get(item.pk, [])
+                MotionData(m.pk, m.kind, named(rows.movers.get(m.pk, ())), m.text, m.wording)
+                for m in rows.motions.get(item.pk, [])
             ),
             propositions=tuple(
                 PropositionData(
@@ -338,20 +382,21 @@ def build_snapshot(meeting: Meeting | int, *, numbers: Iterable[int] | None = No
                     yes_motion_id=p.yes_motion_id,
                     no_motion_id=p.no_motion_id,
                     casting_vote=p.casting_vote,
-                    ballots=tuple(ballots.get(p.pk, ())),
+                    ballots=tuple(BallotData(ref(b.person), b.choice) for b in rows.ballots.get(p.pk, ())),
                     wording=p.wording,
                 )
-                for p in propositions.get(item.pk, [])
+                for p in rows.propositions.get(item.pk, [])
             ),
             recusals=tuple(
                 RecusalData(ref(r.person), r.left_room, ref_or_none(r.substitute), r.wording) for r in item_recusals
             ),
             reservations=tuple(
-                ReservationData(tuple(reservers.get(r.pk, ())), r.in_favour_of_id, r.text, r.wording)
-                for r in reservations.get(item.pk, [])
+                ReservationData(named(rows.reservers.get(r.pk, ())), r.in_favour_of_id, r.text, r.wording)
+                for r in rows.reservations.get(item.pk, [])
             ),
             statements=tuple(
-                StatementData(s.kind, tuple(authors.get(s.pk, ())), s.text) for s in statements.get(item.pk, [])
+                StatementData(s.kind, named(rows.authors.get(s.pk, ())), s.text)
+                for s in rows.statements.get(item.pk, [])
             ),
             serving=tuple(people[pid] for pid in serving if pid in people),
         )
@@ -373,7 +418,7 @@ def build_snapshot(meeting: Meeting | int, *, numbers: Iterable[int] | None = No
         status=meeting.status,
         chair=ref_or_none(meeting.chair),
         secretary=ref_or_none(meeting.secretary),
-        adjusters=adjusters,
+        adjusters=tuple(ref(a.person) for a in rows.adjusters),
         adjustment_at=timezone.localtime(meeting.adjustment_at) if meeting.adjustment_at else None,
         adjustment_place=meeting.adjustment_place,
         attendance=tuple(
@@ -381,11 +426,11 @@ def build_snapshot(meeting: Meeting | int, *, numbers: Iterable[int] | None = No
                 person=people[row.person_id],
                 function=row.function,
                 replaces=ref_or_none(row.replaces),
-                from_number=number_of.get(row.from_item_id),
-                to_number=number_of.get(row.to_item_id),
+                from_number=rows.number_of.get(row.from_item_id),
+                to_number=rows.number_of.get(row.to_item_id),
                 title=row.title,
             )
-            for row in attendance_rows
+            for row in rows.attendance
         ),
-        items=tuple(item_snapshot(item) for item in items),
+        items=tuple(item_snapshot(item) for item in rows.items),
     )

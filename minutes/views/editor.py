@@ -7,6 +7,7 @@ the whole page otherwise. A stale `version` (someone else saved the § meanwhile
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cached_property
 
 from crispy_forms.utils import render_crispy_form
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from committee.models import Person
 from committee.permissions import can_edit_meeting, can_prepare_meeting
-from minutes import forms, rules, services
+from minutes import forms, services
 from minutes.attendance import present_ids
 from minutes.completeness import item_checks
 from minutes.models import (
@@ -39,7 +40,7 @@ from minutes.models import (
 from minutes.protocol import phrases
 from minutes.protocol.document import item_document
 from minutes.protocol.render import Request, render_html
-from minutes.protocol.snapshot import ItemSnapshot, ProtocolSnapshot, build_snapshot
+from minutes.protocol.snapshot import ItemSnapshot, MeetingRows, ProtocolSnapshot, read_meeting, snapshot_of
 
 FORM_ACTIONS = ("item", "motion", "proposition", "recusal", "reservation", "statement")
 ADD_FORMS = FORM_ACTIONS[1:]
@@ -71,13 +72,13 @@ def offer(field, rows: list) -> None:
     field.choices = empty + [choice(row) for row in rows]
 
 
-class RenderedForms:
-    """The fields of unbound add-forms as HTML, kept per process for the forms rendered last.
+class RenderedFields:
+    """The add-forms' fields as HTML, kept in this process for the last few hundred states of a §.
 
-    An add-form's fields change only when what they offer changes (the people serving, the
-    motions), not when the § text is saved, and rendering them is most of the time of a
-    response. The key is everything the HTML is made from: the form's class, prefix, the
-    language, and every field's name, label and choices; a changed choice is a new key.
+    An add-form's fields change only with what they offer (the people on the roll, the §'s
+    motions, with their names) and the language: saving the § text changes none of them, and
+    rendering them is most of a response's time. The key holds all of that, so any change
+    renders anew; a form with errors is never kept.
     """
 
     def __init__(self, size: int = 256):
@@ -85,23 +86,12 @@ class RenderedForms:
         self.html: OrderedDict[tuple, str] = OrderedDict()
         self.lock = threading.Lock()
 
-    @staticmethod
-    def key(form: BaseForm) -> tuple:
-        fields = tuple(
-            (name, str(field.label), tuple((str(v), str(label)) for v, label in getattr(field, "choices", ())))
-            for name, field in form.fields.items()
-        )
-        return (type(form).__qualname__, form.prefix, get_language(), fields)
-
-    def __call__(self, form: BaseForm) -> str:
-        if form.is_bound:
-            return render_crispy_form(form)
-        key = self.key(form)
+    def get(self, key: tuple, render: Callable[[], str]) -> str:
         with self.lock:
             if key in self.html:
                 self.html.move_to_end(key)
                 return self.html[key]
-        html = render_crispy_form(form)
+        html = render()
         with self.lock:
             self.html[key] = html
             while len(self.html) > self.size:
@@ -109,7 +99,7 @@ class RenderedForms:
         return html
 
 
-rendered_fields = RenderedForms()
+rendered_fields = RenderedFields()
 
 
 class Editor:
@@ -124,17 +114,25 @@ class Editor:
         self.item = item
 
     @cached_property
+    def rows(self) -> MeetingRows:
+        return read_meeting(self.item.meeting_id, numbers=(self.item.number,))
+
+    @cached_property
     def snapshot(self) -> ProtocolSnapshot:
-        return build_snapshot(self.item.meeting_id, numbers=(self.item.number,))
+        return snapshot_of(self.rows)
 
     @cached_property
     def view(self) -> ItemSnapshot:
         return next(i for i in self.snapshot.items if i.position == self.item.position)
 
+    def parts(self, kind: str) -> list:
+        """This §'s rows of one kind (motions, propositions, ...), as read for the snapshot."""
+        return getattr(self.rows, kind).get(self.item.pk, [])
+
     @cached_property
     def roll(self) -> dict[str, list[int]]:
         """The ids each form offers, in roll order: who serves, who may recuse, who may step in, who is there."""
-        presences = rules.presences(self.item.meeting_id)
+        presences = self.rows.presences
         position = self.item.position
         serving = [p.id for p in self.view.serving]
         recused = [r.person.id for r in self.view.recusals]
@@ -150,14 +148,28 @@ class Editor:
 
     @cached_property
     def people(self) -> dict[str, list[Person]]:
-        """The people of `roll`, read in one query; each list as `in_order` would give it."""
-        found = Person.objects.in_bulk({pid for ids in self.roll.values() for pid in ids})
+        """The people of `roll`, from the roll and recusals read; each list as `in_order` would give it."""
+        found = {row.person_id: row.person for row in self.rows.attendance}
+        for recusal in self.parts("recusals"):
+            found.setdefault(recusal.person_id, recusal.person)
+            if recusal.substitute:
+                found.setdefault(recusal.substitute_id, recusal.substitute)
         return {role: [found[pid] for pid in dict.fromkeys(ids) if pid in found] for role, ids in self.roll.items()}
 
     @cached_property
     def motions(self) -> list[Motion]:
-        # The item comes along: a motion's str() names its §.
-        return list(Motion.objects.filter(item=self.item).select_related("item").order_by("position", "id"))
+        motions = self.parts("motions")
+        for motion in motions:
+            motion.item = self.item  # a motion's str() names its §: no query for it
+        return motions
+
+    @cached_property
+    def offered(self) -> tuple:
+        """Everything the add-forms' fields are made of besides the code: the key to their rendered HTML."""
+        people = tuple((role, tuple((p.pk, p.full_name, str(p)) for p in rows)) for role, rows in self.people.items())
+        labels = self.motion_labels()
+        motions = tuple((m.pk, labels.get(m.pk), str(m)) for m in self.motions)
+        return (get_language(), people, motions)
 
     def motion_labels(self) -> dict[int, str]:
         return {m.id: f"{dict(MotionKind.choices)[m.kind]} – {phrases.names(m.movers)}" for m in self.view.motions}
@@ -173,9 +185,9 @@ class Editor:
             offers = {"movers": people["serving"], "with_others": people["serving"]}
         elif action == "proposition":
             labels = self.motion_labels()
-            form = forms.PropositionForm(
-                data, prefix=action, motions=motions, serving=in_order(roll["serving"]), labels=labels
-            )
+            # The form only lists who serves, for a ballot each: the people read already will do.
+            serving = people["serving"]
+            form = forms.PropositionForm(data, prefix=action, motions=motions, serving=serving, labels=labels)
             offers = {"outcome": self.motions, "yes_motion": self.motions, "no_motion": self.motions}
         elif action == "recusal":
             form = forms.RecusalForm(
@@ -197,9 +209,11 @@ class Editor:
             offer(form.fields[name], rows)
         return form
 
-    def all_forms(self, bound: dict | None = None) -> dict[str, BaseForm]:
-        bound = bound or {}
-        return {action: bound[action] if action in bound else self.form(action) for action in FORM_ACTIONS}
+    def fields(self, action: str, bound: BaseForm | None = None) -> str:
+        """An add-form's fields as HTML: the form with errors if given, else the empty form, rendered once."""
+        if bound is not None:
+            return render_crispy_form(bound)
+        return rendered_fields.get((action, *self.offered), lambda: render_crispy_form(self.form(action)))
 
     def preview(self) -> str:
         return render_html(self.snapshot, Request(kind="fragment", numbers=(self.view.number,)))
@@ -217,29 +231,20 @@ class Editor:
             ],
             "propositions": [
                 (row, " ".join(phrases.procedure_sentences(data, self.view, style)))
-                for row, data in zip(
-                    Proposition.objects.filter(item=self.item).order_by("position", "id"),
-                    self.view.propositions,
-                    strict=True,
-                )
+                for row, data in zip(self.parts("propositions"), self.view.propositions, strict=True)
             ],
             "recusals": [
                 (row, phrases.recusal_sentence(data, style))
-                for row, data in zip(
-                    Recusal.objects.filter(item=self.item).select_related("person").order_by("id"),
-                    self.view.recusals,
-                    strict=True,
-                )
+                for row, data in zip(self.parts("recusals"), self.view.recusals, strict=True)
             ],
             "reservations": [
                 (row, phrases.reservation_sentence(data, self.view, style))
-                for row, data in zip(
-                    Reservation.objects.filter(item=self.item).order_by("position", "id"),
-                    self.view.reservations,
-                    strict=True,
-                )
+                for row, data in zip(self.parts("reservations"), self.view.reservations, strict=True)
             ],
-            "statements": Statement.objects.filter(item=self.item).prefetch_related("authors__person"),
+            "statements": [
+                (statement, [author.person for author in self.rows.authors.get(statement.pk, [])])
+                for statement in self.parts("statements")
+            ],
         }
 
 
@@ -277,10 +282,10 @@ def save(action: str, form, item: Item) -> None:
 @login_required
 def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    if not can_prepare_meeting(request.user, meeting):
+    editable = can_edit_meeting(request.user, meeting)  # who may edit may prepare: one check for the usual case
+    if not editable and not can_prepare_meeting(request.user, meeting):
         raise PermissionDenied
     item = get_object_or_404(Item, meeting=meeting, number=number)
-    editable = can_edit_meeting(request.user, meeting)
     bound: dict = {}
     stale = None
     if request.method == "POST":
@@ -321,13 +326,12 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 return HttpResponseBadRequest(_("Unknown action."))
         item.refresh_from_db()
     editor = Editor(item)
-    all_forms = editor.all_forms(bound)
     context = {
         "meeting": meeting,
         "item": item,
         "editable": editable,
-        "forms": all_forms,
-        "fields": {action: rendered_fields(all_forms[action]) for action in ADD_FORMS},
+        "item_form": bound["item"] if "item" in bound else editor.form("item"),
+        "fields": {action: editor.fields(action, bound.get(action)) for action in ADD_FORMS},
         "preview": editor.preview(),
         "checks": item_checks(editor.view, editor.snapshot),
         "stale": stale,
