@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from minutes import adjustment
 from minutes.demo import load_demo, publish_demo
@@ -117,10 +118,11 @@ def test_reopening_needs_a_reason_at_the_field(client, meeting):
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.DRAFT
 
 
-def adjusted(meeting: Meeting):
+def adjusted(meeting: Meeting, on: datetime.date | None = None):
     round = open_round(meeting)
+    moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(15))) if on else None
     for name in ("lars.back", "sofia.bergqvist"):
-        adjustment.approve(round, user=User.objects.get(username=name))
+        adjustment.approve(round, user=User.objects.get(username=name), now=moment)
     return round
 
 
@@ -156,14 +158,14 @@ def test_the_notice_board_shows_the_dates(client, meeting):
 
 
 def test_a_notice_moves_to_the_archive_after_its_take_down_date(client, meeting):
-    adjusted(meeting)
+    adjusted(meeting, datetime.date(2016, 9, 29))
     adjustment.announce(meeting, user=User.objects.get(username="helena.wik"), posted_on=datetime.date(2016, 9, 30))
     assert "2016-10-22" not in client.get(reverse("notice-board")).content.decode()
     assert "2016-10-22" in client.get(reverse("notice-archive")).content.decode()
 
 
 def test_the_atom_feed_parses(client, meeting):
-    adjusted(meeting)
+    adjusted(meeting, datetime.date(2016, 9, 29))
     adjustment.announce(meeting, user=User.objects.get(username="helena.wik"), posted_on=datetime.date(2016, 9, 30))
     feed = feedparser.parse(client.get(reverse("notice-feed")).content)
     assert not feed.bozo
