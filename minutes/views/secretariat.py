@@ -45,7 +45,8 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | None = None) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    if not can_prepare_meeting(request.user, meeting):
+    editable = can_edit_meeting(request.user, meeting)  # who may edit may prepare: one check for the usual case
+    if not editable and not can_prepare_meeting(request.user, meeting):
         raise PermissionDenied
     snapshot = build_snapshot(meeting)
     items = [(item, item_checks(item, snapshot)) for item in snapshot.items]
@@ -59,7 +60,7 @@ def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | N
             "items": items,
             "meeting_checks": checks,
             "complete": all(c.ok for c in checks) and all(c.ok for _item, item_checks_ in items for c in item_checks_),
-            "editable": can_edit_meeting(request.user, meeting),
+            "editable": editable,
             "new_item_form": new_item_form or NewItemForm(),
         },
         status=400 if new_item_form is not None else 200,

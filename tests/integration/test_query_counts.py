@@ -31,7 +31,7 @@ SIZES = pytest.mark.parametrize(("items", "motions"), [(3, 2), (12, 4)], ids=["3
 
 EDITOR_GET = 19
 EDITOR_SAVE = 49
-MEETING_GET = 19
+MEETING_GET = 18
 
 
 def full_meeting(items: int, motions: int) -> Meeting:
