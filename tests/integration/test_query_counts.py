@@ -29,8 +29,8 @@ pytestmark = pytest.mark.django_db
 
 SIZES = pytest.mark.parametrize(("items", "motions"), [(3, 2), (12, 4)], ids=["3 §§", "12 §§"])
 
-EDITOR_GET = 19
-EDITOR_SAVE = 49
+EDITOR_GET = 18
+EDITOR_SAVE = 47
 MEETING_GET = 18
 
 
