@@ -20,6 +20,7 @@ from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.stamp import TextStampStyle
 
 from minutes.seal.certificate import DEMO_MARK, is_demo_certificate, load_signer
+from minutes.seal.loop import outside_event_loop
 
 FIELD_NAME = "Paragraf-sigill"
 SEALED_BY = "Förseglat av Paragraf"
@@ -108,7 +109,8 @@ def seal_pdf(
         new_field_spec=fields.SigFieldSpec(field_name, on_page=-1, box=STAMP_BOX),
     )
     # The style's text is the template "%(lines)s": the lines themselves are never interpolated.
-    output = pdf_signer.sign_pdf(
+    output = outside_event_loop(
+        pdf_signer.sign_pdf,
         writer,
         appearance_text_params={"lines": "\n".join(lines)},
         bytes_reserved=None if pdf_signer.default_timestamper else reserved_bytes(signer),

@@ -19,6 +19,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from minutes.seal.certificate import is_demo_certificate, organisation_certificate
+from minutes.seal.loop import outside_event_loop
 from minutes.seal.sign import FIELD_NAME
 
 logger = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def _check(data: bytes, sha256: str, trusted: asn1_x509.Certificate) -> SealVerd
     context = ValidationContext(trust_roots=[trusted], allow_fetching=False, revocation_mode="soft-fail")
     try:
         # The diff analysis is skipped: any update after the seal is refused below, whatever it changed.
-        status = validate_pdf_signature(signature, context, skip_diff=True)
+        status = outside_event_loop(validate_pdf_signature, signature, context, skip_diff=True)
     except Exception:
         return verdict(ALTERED, **found)
     if not (status.intact and status.valid):

@@ -73,8 +73,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     declared = request.META.get("CONTENT_LENGTH", "")
     if request.method == "POST" and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 64 * 1024:
         # Refused before Django reads the body: the upload is not spooled to disk first.
-        form = VerifyForm()
-        form.add_error("file", TOO_LARGE)
+        form = VerifyForm(data={})
+        form.full_clean()
+        form.errors["file"] = form.error_class([TOO_LARGE])
         return render(request, "minutes/verify.html", {"form": form, "result": None}, status=413)
     form = VerifyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -31,9 +31,13 @@ PAGES: dict[str, Callable[[Meeting], str]] = {
     "public protocol preview (HTML)": lambda meeting: (
         reverse("minutes:protocol-document", args=[meeting.pk, "html"]) + "?version=public"
     ),
-    # To add once they are committed (both pass in the working tree as of this writing):
-    # "attendance": lambda meeting: reverse("minutes:attendance", args=[meeting.pk]),
-    # "meeting details": lambda meeting: reverse("minutes:meeting-edit", args=[meeting.pk]),
+    "attendance": lambda meeting: reverse("minutes:attendance", args=[meeting.pk]),
+    "meeting details": lambda meeting: reverse("minutes:meeting-edit", args=[meeting.pk]),
+    "adjustment": lambda meeting: reverse("minutes:adjustment", args=[meeting.pk]),
+    "export and archive": lambda meeting: reverse("minutes:export", args=[meeting.pk]),
+    "protocols to adjust": lambda meeting: reverse("minutes:my-adjustments"),
+    "notice board": lambda meeting: reverse("notice-board"),
+    "seal verification": lambda meeting: reverse("verify"),
 }
 
 

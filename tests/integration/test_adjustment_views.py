@@ -6,7 +6,7 @@ import io
 import feedparser
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -240,9 +240,9 @@ def test_the_commands_export_and_verify(meeting, tmp_path):
     data = bytearray(out.read_bytes())
     data[len(data) // 2] ^= 0x01
     out.write_bytes(bytes(data))
-    with pytest.raises(SystemExit) as exit_code:
+    with pytest.raises(CommandError, match="Signaturen är ogiltig: innehållet har ändrats.") as refused:
         call_command("verify_protocol", str(out), stdout=io.StringIO(), stderr=io.StringIO())
-    assert exit_code.value.code == 1
+    assert refused.value.returncode == 1
 
 
 def test_the_demo_is_adjusted_announced_and_has_a_recent_notice(client, seal_certificate):

@@ -33,6 +33,7 @@ from minutes.seal.certificate import (
     load_signer,
     read_signer,
 )
+from minutes.seal.loop import outside_event_loop
 from minutes.seal.sign import FIELD_NAME, STAMP_BOX, adjustment_stamp_lines, seal_pdf
 from minutes.seal.verify import check_seal, check_seal_file
 
@@ -400,7 +401,7 @@ def test_check_seal_a_second_signature_is_refused(unsigned, certificate_file, ot
     for name, signer in ((FIELD_NAME, ours), ("Annan", other_signer)):
         metadata = signers.PdfSignatureMetadata(field_name=name, subfilter=fields.SigSeedSubFilter.PADES)
         writer = IncrementalPdfFileWriter(io.BytesIO(document))
-        document = signers.PdfSigner(metadata, signer).sign_pdf(writer).getvalue()
+        document = outside_event_loop(signers.PdfSigner(metadata, signer).sign_pdf, writer).getvalue()
 
     verdict = check_seal(document)
 
