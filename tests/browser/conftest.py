@@ -17,11 +17,6 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_pla
 from minutes.demo import load_demo
 from minutes.models import Meeting
 
-# Playwright's sync API leaves an event loop running in the test thread, and Django then refuses
-# ORM calls there as "async context". The tests themselves are synchronous, so allow it (for the
-# rest of the run: the loop stays up until the session-wide browser closes).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 # The real binaries; /usr/bin/chromium on Debian is a shell wrapper that adds flags of its own.
 CHROMIUM_BINARIES = (
     "/usr/lib/chromium/chromium",
@@ -54,9 +49,16 @@ def chromium_executable() -> str:
     pytest.fail("No Chromium found: install the Debian package chromium, or set PARAGRAF_CHROMIUM")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
+    """One Chromium for the browser tests, closed after the last of them.
+
+    Playwright's sync API keeps an event loop running in the test thread while it is open. Django
+    then refuses ORM calls there as "async context" (the tests are synchronous, so that is allowed
+    here), and asyncio.run() refuses to start; neither may leak into the tests that run after.
+    """
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
