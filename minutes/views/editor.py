@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import cached_property
 
 from crispy_forms.utils import render_crispy_form
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -78,7 +79,8 @@ class RenderedFields:
     An add-form's fields change only with what they offer (the people on the roll, the §'s
     motions, with their names) and the language: saving the § text changes none of them, and
     rendering them is most of a response's time. The key holds all of that, so any change
-    renders anew; a form with errors is never kept.
+    renders anew; a form with errors is never kept. With DEBUG nothing is kept, so that a
+    changed template shows at once in development.
     """
 
     def __init__(self, size: int = 256):
@@ -87,6 +89,8 @@ class RenderedFields:
         self.lock = threading.Lock()
 
     def get(self, key: tuple, render: Callable[[], str]) -> str:
+        if settings.DEBUG:
+            return render()
         with self.lock:
             if key in self.html:
                 self.html.move_to_end(key)
