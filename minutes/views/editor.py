@@ -340,6 +340,9 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 return HttpResponseBadRequest(_("Unknown action."))
     editor = Editor.read(meeting, number)
     item = editor.item
+    if stale and request.POST.get("action") in ADD_FORMS:
+        # The refused part's form comes back as it was filled in: nothing typed is lost.
+        bound[request.POST["action"]] = editor.form(request.POST["action"], request.POST)
     context = {
         "meeting": meeting,
         "item": item,
@@ -353,7 +356,11 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "items": meeting.items.order_by("position").only("number", "title"),
     }
     if stale:
-        context["unsaved"] = {k.removeprefix("item-"): v for k, v in request.POST.items() if k.startswith("item-")}
+        context["unsaved"] = [
+            (field.label, request.POST[field.html_name])
+            for field in editor.form("item")
+            if field.name != "version" and request.POST.get(field.html_name, "").strip()
+        ]
     if request.htmx:
         return render(request, "minutes/item_edit.html#editor", context)
     return render(request, "minutes/item_edit.html", context, status=409 if stale else 200)
