@@ -167,9 +167,9 @@ class Stat:
     queries: int
     size: int  # bytes of the response body
 
-    def percentile(self, p: float) -> float:
+    def percentile(self, p: float, *, cpu: bool = False) -> float:
         """Nearest-rank percentile: the smallest time that p % of the requests took at most."""
-        ordered = sorted(self.seconds)
+        ordered = sorted(self.cpu if cpu else self.seconds)
         return ordered[max(1, math.ceil(len(ordered) * p / 100)) - 1]
 
 
@@ -284,20 +284,24 @@ def measure(runs: int, number: int, database: str) -> int:
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs (load {load}), {database}")
     print()
     width = max(len(s.label) for s in stats)
-    header = f"{'request':<{width}}  {'median':>8}  {'p95':>8}  {'max':>8}  {'CPU med.':>8}  {'queries':>7}  {'KiB':>5}"
+    header = (
+        f"{'request':<{width}}  {'median':>8}  {'p95':>8}  {'max':>8}  {'CPU med.':>8}  {'CPU p95':>8}"
+        f"  {'queries':>7}  {'KiB':>5}"
+    )
     print(header)
     print("-" * len(header))
     for s in stats:
         print(
             f"{s.label:<{width}}  {ms(statistics.median(s.seconds)):>5} ms  {ms(s.percentile(95)):>5} ms  "
-            f"{ms(max(s.seconds)):>5} ms  {ms(statistics.median(s.cpu)):>5} ms  {s.queries:>7}  {s.size // 1024:>5}"
+            f"{ms(max(s.seconds)):>5} ms  {ms(statistics.median(s.cpu)):>5} ms  {ms(s.percentile(95, cpu=True)):>5} ms"
+            f"  {s.queries:>7}  {s.size // 1024:>5}"
         )
     print()
     save_p95 = stats[1].percentile(95) * 1000
     verdict = "MET" if save_p95 < TARGET_SAVE_P95_MS else "NOT MET"
     print(
-        f"VERDICT: target {verdict}. Save-and-preview p95 {save_p95:.1f} ms < {TARGET_SAVE_P95_MS} ms; "
-        f"§ {number} is now at version {item.version}."
+        f"VERDICT: target {verdict}. Save-and-preview p95 {save_p95:.1f} ms, target under {TARGET_SAVE_P95_MS} ms "
+        f"(CPU p95 {stats[1].percentile(95, cpu=True) * 1000:.1f} ms); § {number} is now at version {item.version}."
     )
     return 0
 
