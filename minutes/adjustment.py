@@ -208,7 +208,7 @@ def _complete(round: AdjustmentRound, *, now: datetime.datetime | None) -> None:
 
 
 def adjustment_facts(round: AdjustmentRound) -> Adjustment:
-    approvals = round.approvals.select_related("person").order_by("role", "at", "id")
+    approvals = round.approvals.select_related("person").order_by("at", "id")
     return Adjustment(
         adjusted_on=round.adjusted_on,
         signatures=tuple(

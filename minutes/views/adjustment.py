@@ -3,13 +3,13 @@
 import io
 import zipfile
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -67,7 +67,6 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
         .prefetch_related("approvals__person", "documents")
         .order_by("-opened_at", "-id")
     )
-    protocol_round = next((r for r in rounds if r.item_id is None and r.state != RoundState.CANCELLED), None)
     open_rounds = [r for r in rounds if r.state == RoundState.OPEN]
     person = signer_person(request.user)
     signers = adjustment.signers(meeting)
@@ -79,7 +78,6 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
     context = {
         "meeting": meeting,
         "rounds": rounds,
-        "protocol_round": protocol_round,
         "open_rounds": [
             (
                 r,
@@ -219,13 +217,9 @@ def sealed_file(request: HttpRequest, sha256: str) -> HttpResponse:
     announced = Announcement.objects.filter(round=document.round).exists()
     if not announced and not can_follow_adjustment(request.user, document.meeting):
         if not request.user.is_authenticated:
-            return redirect(f"{_login_url()}?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         raise PermissionDenied
     return _file_response(document, attachment=request.GET.get("download") == "1")
-
-
-def _login_url() -> str:
-    return resolve_url(settings.LOGIN_URL)
 
 
 def _file_response(document: SealedDocument, *, attachment: bool) -> HttpResponse:
