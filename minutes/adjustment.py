@@ -40,6 +40,7 @@ from minutes.models import (
     SignerRole,
     Verdict,
 )
+from minutes.models import search as search_index
 from minutes.protocol.render import Adjustment, Notice, Request, Signature, render_html
 from minutes.protocol.snapshot import build_snapshot
 
@@ -329,4 +330,5 @@ def announce(
         )
         if item is None:
             Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.ANNOUNCED)
+            search_index.index_meeting(meeting)
         return announcement

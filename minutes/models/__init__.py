@@ -63,3 +63,5 @@ __all__ = [
     "StatementKind",
     "Tally",
 ]
+
+from minutes.models.search import SearchEntry  # noqa: F401
