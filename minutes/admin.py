@@ -36,6 +36,7 @@ from minutes.models import (
     Statement,
     StatementAuthor,
 )
+from minutes.models.search import SearchEntry
 
 # How to get from a row to the meeting it belongs to.
 MEETING_OF = {
@@ -469,3 +470,12 @@ class SealedDocumentAdmin(RecordAdmin):
 class AnnouncementAdmin(RecordAdmin):
     list_display = ["meeting", "adjusted_on", "posted_on", "appeal_ends_on", "take_down_on"]
     list_select_related = ["meeting__committee"]
+
+
+@admin.register(SearchEntry)
+class SearchEntryAdmin(RecordAdmin):
+    """The search index is written from announced protocols (`reindex_search` rebuilds it), never by hand."""
+
+    list_display = ["item", "committee", "year", "dnr", "has_vote", "has_reservation"]
+    list_select_related = ["item", "committee"]
+    exclude = ["folded_title", "folded_text", "vector", "people", "parties"]

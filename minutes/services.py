@@ -6,7 +6,8 @@ be changed.
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from committee.models import Committee, Membership, NumberingScheme, Person, Role
 from minutes import rules
@@ -90,9 +92,12 @@ def _prefill_roll(meeting: Meeting) -> None:
         on_roll.setdefault(membership.person_id, membership.person)
         if membership.role == Role.CHAIR and meeting.chair_id is None:
             meeting.chair = membership.person
-    Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, person=person, function=AttendanceFunction.SERVING, position=index)
-        for index, person in enumerate(on_roll.values(), start=1)
+    bulk_create_with_history(
+        [
+            Attendance(meeting=meeting, person=person, function=AttendanceFunction.SERVING, position=index)
+            for index, person in enumerate(on_roll.values(), start=1)
+        ],
+        Attendance,
     )
     if meeting.chair_id:
         meeting.save(update_fields=["chair"])
@@ -227,10 +232,10 @@ def _place(items: list[Item], *, first: int) -> list[Item]:
     park_number = max([first + len(items)] + [item.number for item in items])
     for offset, item in enumerate(moving, start=1):
         item.position, item.number = park_position + offset, park_number + offset
-    Item.objects.bulk_update(moving, ["position", "number"])
+    Item.objects.bulk_update(moving, ["position", "number"])  # the parking is not part of the trail
     for item in moving:
         item.position, item.number = wanted[item.pk]
-    Item.objects.bulk_update(moving, ["position", "number"])
+    bulk_update_with_history(moving, Item, ["position", "number"])
     return moving
 
 
@@ -379,9 +384,10 @@ def record_vote(
         proposition.casting_vote = casting_vote
         proposition.full_clean()
         proposition.save()
-        proposition.ballots.all().delete()
-        for person, choice in ballots.items():
-            _create(Ballot, proposition=proposition, person=person, choice=choice)
+        wanted = [Ballot(proposition=proposition, person=person, choice=choice) for person, choice in ballots.items()]
+        for ballot in wanted:
+            ballot.full_clean(validate_unique=False, validate_constraints=False)  # replaced below, not added
+        _replace_rows(proposition.ballots.all(), wanted, key=lambda row: row.person_id)
         _done(item)
     return proposition
 
@@ -450,6 +456,32 @@ def _done(item: Item) -> None:
     rules.check_item(item)
 
 
+def _replace_rows(stored: Iterable, wanted: list, *, key: Callable) -> None:
+    """Store `wanted` in place of `stored`, keeping the rows that stand for the same thing.
+
+    A row kept is saved only if it changed, so the audit trail shows what changed rather than
+    every row removed and written anew.
+    """
+    by_key = defaultdict(list)
+    for row in stored:
+        by_key[key(row)].append(row)
+    changed = []
+    for row in wanted:
+        same = by_key[key(row)]
+        if not same:
+            changed.append(row)
+            continue
+        old = same.pop(0)
+        row.pk, row._state.adding = old.pk, False
+        if any(getattr(row, field.attname) != getattr(old, field.attname) for field in old._meta.concrete_fields):
+            changed.append(row)
+    for rows in by_key.values():
+        for row in rows:
+            row.delete()
+    for row in changed:
+        row.save()
+
+
 def _create(model, **values):
     row = model(**values)
     row.full_clean()
@@ -509,8 +541,7 @@ def save_roll(meeting: Meeting, *, rows: Sequence[RollRow], expected_version: in
         attendances, errors = _checked_roll(meeting, items, rows)
         if errors:
             raise ValidationError(errors)
-        meeting.attendances.all().delete()
-        attendances = Attendance.objects.bulk_create(attendances)
+        _replace_rows(meeting.attendances.all(), attendances, key=lambda row: row.person_id)
         _bump(meeting)
         # Who serves decides who may move, vote, recuse and reserve: every § must still hold.
         problems = [
@@ -617,10 +648,13 @@ def save_meeting_details(
         meeting.adjustment_at, meeting.adjustment_place = adjustment_at, adjustment_place
         meeting.full_clean()
         meeting.save()
-        meeting.adjusters.all().delete()
-        Adjuster.objects.bulk_create(
-            Adjuster(meeting=meeting, person=person, position=position)
-            for position, person in enumerate(adjusters, start=1)
+        _replace_rows(
+            meeting.adjusters.all(),
+            [
+                Adjuster(meeting=meeting, person=person, position=position)
+                for position, person in enumerate(adjusters, 1)
+            ],
+            key=lambda row: row.person_id,
         )
         if date != old_date and meeting.committee.numbering == NumberingScheme.PER_YEAR:
             _renumber_moved(meeting, old_date)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minutes.views import adjustment, editor, meeting, protocol, secretariat
+from minutes.views import adjustment, audit, editor, meeting, protocol, secretariat
 
 app_name = "minutes"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("sammantrade/<int:pk>/narvaro/", meeting.attendance, name="attendance"),
     path("sammantrade/<int:pk>/uppgifter/", meeting.meeting_edit, name="meeting-edit"),
     path("sammantrade/<int:pk>/paragraf/<int:number>/", editor.item_edit, name="item-edit"),
+    path("sammantrade/<int:pk>/historik/", audit.audit_trail, name="audit-trail"),
+    path("sammantrade/<int:pk>/paragraf/<int:number>/historik/", audit.audit_trail, name="item-audit-trail"),
     path("sammantrade/<int:pk>/protokoll.<str:fmt>", protocol.protocol_document, name="protocol-document"),
     path(
         "sammantrade/<int:pk>/paragraf/<int:number>.<str:fmt>",

@@ -38,6 +38,8 @@ PAGES: dict[str, Callable[[Meeting], str]] = {
     "protocols to adjust": lambda meeting: reverse("minutes:my-adjustments"),
     "notice board": lambda meeting: reverse("notice-board"),
     "seal verification": lambda meeting: reverse("verify"),
+    "audit trail of the meeting": lambda meeting: reverse("minutes:audit-trail", args=[meeting.pk]),
+    "audit trail of a §": lambda meeting: reverse("minutes:item-audit-trail", args=[meeting.pk, 13]),
 }
 
 

@@ -20,6 +20,7 @@ from minutes.models import (
     Recusal,
     SealedDocument,
 )
+from minutes.models.search import SearchEntry
 from minutes.services import add_motion
 from tests.factories import serving_meeting
 
@@ -29,10 +30,11 @@ MODELS = [
     model
     for app in ("committee", "minutes")
     for model in apps.get_app_config(app).get_models()
-    if not model._meta.auto_created
+    # The audit trail's historical rows are read on its own pages, never in the admin.
+    if not model._meta.auto_created and not hasattr(model, "instance_type")
 ]
-# The adjustment's records: written by Paragraf once, read-only in the admin.
-RECORDS = [AdjustmentRound, Approval, SealedDocument, Announcement]
+# The adjustment's records (written by Paragraf once) and the search index: read-only in the admin.
+RECORDS = [AdjustmentRound, Approval, SealedDocument, Announcement, SearchEntry]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 
 
