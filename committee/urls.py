@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,4 +15,6 @@ urlpatterns = [
     path("verifiera/", public.verify, name="verify"),
     path("forseglat/<str:sha256>.pdf", adjustment.sealed_file, name="sealed-file"),
     path("", include("minutes.urls")),
+    # The public portal, in Swedish at /protokoll/ and in English at /en/protokoll/.
+    *i18n_patterns(path("protokoll/", include("minutes.portal.urls")), prefix_default_language=False),
 ]

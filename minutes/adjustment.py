@@ -99,8 +99,16 @@ def send_for_adjustment(
             meeting.status = MeetingStatus.LOCKED
             meeting.save(update_fields=["status"])
         elif not item.immediately_adjusted:
-            Item.objects.filter(pk=item.pk).update(immediately_adjusted=True)
+            _update(Item, item.pk, immediately_adjusted=True)
         return round
+
+
+def _update(model, pk: int, **values) -> None:
+    """Change a row through save(), fresh from the database, so that the audit trail records it."""
+    row = model.objects.get(pk=pk)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save(update_fields=list(values))
 
 
 def _require_signers(meeting: Meeting) -> None:
@@ -190,7 +198,7 @@ def reopen(round: AdjustmentRound, *, user: AbstractBaseUser, reason: str) -> Ad
         round.closed_at, round.closed_by, round.reason = timezone.now(), user, reason.strip()
         round.save(update_fields=["state", "closed_at", "closed_by", "reason"])
         if round.item_id is None:
-            Meeting.objects.filter(pk=round.meeting_id).update(status=MeetingStatus.DRAFT)
+            _update(Meeting, round.meeting_id, status=MeetingStatus.DRAFT)
         return round
 
 
@@ -199,7 +207,7 @@ def _complete(round: AdjustmentRound, *, now: datetime.datetime | None) -> None:
     round.closed_at = now or timezone.now()
     round.save(update_fields=["state", "closed_at"])
     if round.item_id is None:
-        Meeting.objects.filter(pk=round.meeting_id).update(status=MeetingStatus.ADJUSTED)
+        _update(Meeting, round.meeting_id, status=MeetingStatus.ADJUSTED)
         seal_document(round, DocumentKind.PROTOCOL)
     else:
         seal_document(round, DocumentKind.EXTRACT, (round.item.number,))
@@ -252,7 +260,8 @@ def seal_document(round: AdjustmentRound, kind: str, numbers: tuple[int, ...] = 
     adjustment = adjustment_facts(round)
     announcement = Announcement.objects.filter(round=round).first()
     request = Request(
-        kind=kind,
+        kind=DocumentKind.PROTOCOL if kind == DocumentKind.PUBLIC else kind,
+        public=kind == DocumentKind.PUBLIC,
         numbers=numbers,
         certified_on=adjustment.adjusted_on,
         adjustment=adjustment,
@@ -287,6 +296,7 @@ def seal_document(round: AdjustmentRound, kind: str, numbers: tuple[int, ...] = 
 def _reason(kind: str, meeting: Meeting, numbers: tuple[int, ...]) -> str:
     what = {
         DocumentKind.PROTOCOL: "Justerat protokoll",
+        DocumentKind.PUBLIC: "Justerat protokoll, offentlig version",
         DocumentKind.EXTRACT: "Protokollsutdrag",
         DocumentKind.CERTIFICATE: "Anslagsbevis",
     }[kind]
@@ -329,6 +339,6 @@ def announce(
             announced_by=user,
         )
         if item is None:
-            Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.ANNOUNCED)
+            _update(Meeting, meeting.pk, status=MeetingStatus.ANNOUNCED)
             search_index.index_meeting(meeting)
         return announcement

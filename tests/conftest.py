@@ -26,6 +26,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(folder)
 
 
+@pytest.fixture(autouse=True)
+def _swedish_and_nothing_cached() -> Iterator[None]:
+    """Each test starts in Swedish with an empty cache.
+
+    A request to an /en/ page leaves English active, and reverse() would then name /en/
+    addresses; the portal keeps pages in the (process-local) cache, keyed by what a previous
+    test's data looked like.
+    """
+    from django.core.cache import cache
+    from django.utils import translation
+
+    translation.activate("sv")
+    cache.clear()
+    yield
+    translation.activate("sv")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _database_url_means_postgresql() -> None:
     """A run that was asked for PostgreSQL must not pass on SQLite by a settings mistake."""

@@ -64,4 +64,6 @@ __all__ = [
     "Tally",
 ]
 
+# Registered last, once every tracked model exists.
+from minutes.models import history  # noqa: F401
 from minutes.models.search import SearchEntry  # noqa: F401

@@ -50,10 +50,17 @@ class AdjustmentRound(models.Model):
     )
     state = models.CharField(_("state"), max_length=20, choices=RoundState, default=RoundState.OPEN)
     opened_at = models.DateTimeField(_("sent for adjustment"), default=timezone.now)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
     reason = models.TextField(_("reason for reopening"), blank=True)
 
@@ -90,7 +97,9 @@ class Approval(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=SignerRole)
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict, default=Verdict.APPROVED)
     note = models.TextField(_("disagreement"), blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed in as")
+    )
     at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -107,6 +116,7 @@ class DocumentKind(models.TextChoices):
     PROTOCOL = "protocol", _("Protocol")
     EXTRACT = "extract", _("Extract")
     CERTIFICATE = "certificate", _("Announcement certificate")
+    PUBLIC = "public", _("Public version of the protocol")  # confidential §§ by their public heading only
 
 
 def sealed_path(document: "SealedDocument", filename: str) -> str:
@@ -135,6 +145,14 @@ class SealedDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.meeting} {self.numbers}"
 
+    @property
+    def has_confidential_text(self) -> bool:
+        """Whether the file prints a confidential § in full, which only the secretariat may read."""
+        if self.kind in (DocumentKind.PUBLIC, DocumentKind.CERTIFICATE):
+            return False
+        items = self.meeting.items.filter(confidential=True)
+        return (items.filter(number__in=self.numbers) if self.numbers else items).exists()
+
     def read_verified(self) -> bytes:
         """The stored bytes, refused if they no longer match the recorded SHA-256."""
         with self.file.open("rb") as handle:
@@ -160,7 +178,9 @@ class Announcement(models.Model):
     appeal_ends_on = models.DateField(_("appeal period ends"))
     take_down_on = models.DateField(_("may be taken down"))
     kept_at = models.CharField(_("where the protocol is kept"), max_length=200)
-    announced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("announced by")
+    )
     announced_at = models.DateTimeField(_("announced"), default=timezone.now)
 
     class Meta:

@@ -55,6 +55,7 @@ class Request:
     certified_on: datetime.date | None = None
     adjustment: Adjustment | None = None
     notice: Notice | None = None
+    bare: bool = False  # the body alone, to embed in a web page
 
 
 def swedish_date(day: datetime.date | None) -> str:
@@ -104,6 +105,7 @@ def render(snapshot: ProtocolSnapshot, request: Request, fmt: Format) -> str:
         adjustment=request.adjustment,
         notice=request.notice,
         numbers=", ".join(str(i.number) for i in items),
+        bare=request.bare,
     )
 
 

@@ -212,10 +212,14 @@ def exchange_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def sealed_file(request: HttpRequest, sha256: str) -> HttpResponse:
-    """A sealed PDF: public once announced, before that for the secretariat, registrars and signers."""
+    """A sealed PDF: public once announced, before that for the secretariat, registrars and signers.
+
+    A file that prints a confidential § in full stays with them after the announcement too; the
+    public reads the public version instead.
+    """
     document = get_object_or_404(SealedDocument.objects.select_related("meeting__committee", "round"), sha256=sha256)
-    announced = Announcement.objects.filter(round=document.round).exists()
-    if not announced and not can_follow_adjustment(request.user, document.meeting):
+    public = document.has_confidential_text is False and Announcement.objects.filter(round=document.round).exists()
+    if not public and not can_follow_adjustment(request.user, document.meeting):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
@@ -239,7 +243,12 @@ def _file_response(document: SealedDocument, *, attachment: bool) -> HttpRespons
 def download_name(document: SealedDocument) -> str:
     meeting = document.meeting
     suffix = "".join(f"-p{n}" for n in document.numbers)
-    kind = {"protocol": "protokoll", "extract": "utdrag", "certificate": "anslagsbevis"}[document.kind]
+    kind = {
+        "protocol": "protokoll",
+        "public": "protokoll-offentlig",
+        "extract": "utdrag",
+        "certificate": "anslagsbevis",
+    }[document.kind]
     return f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}-{kind}{suffix}.pdf"
 
 

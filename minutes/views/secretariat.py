@@ -17,8 +17,10 @@ from minutes.models import Item, Meeting
 from minutes.protocol.snapshot import build_snapshot
 
 
-@login_required
 def committee_list(request: HttpRequest) -> HttpResponse:
+    """The workspace's start for staff; a visitor who is not signed in gets the public portal."""
+    if not request.user.is_authenticated:
+        return redirect("portal:start")
     committees = Committee.objects.all() if request.user.is_superuser else request.user.committees_served.all()
     return render(request, "minutes/committee_list.html", {"committees": committees})
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from minutes import adjustment
 from minutes.demo import load_demo, publish_demo
-from minutes.models import Announcement, Meeting, MeetingStatus, RoundState, SealedDocument
+from minutes.models import Announcement, DocumentKind, Meeting, MeetingStatus, RoundState, SealedDocument
 from minutes.seal.verify import NOT_PDF
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,7 @@ def test_the_atom_feed_parses(client, meeting):
 
 def test_the_sealed_file_is_public_only_once_announced(client, meeting):
     round = adjusted(meeting)
-    document = SealedDocument.objects.get(round=round)
+    document = adjustment.seal_document(round, DocumentKind.EXTRACT, (10,))
     url = reverse("sealed-file", args=[document.sha256])
     assert client.get(url).status_code == 302
     assert client_for(client, "peter.oberg").get(url).status_code == 403
@@ -184,6 +184,19 @@ def test_the_sealed_file_is_public_only_once_announced(client, meeting):
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == document.read_verified()
+
+
+def test_a_sealed_file_with_a_confidential_item_stays_with_the_secretariat(client, meeting):
+    """The demo's § 6 is confidential: the official protocol prints it, so the public reads the public version."""
+    assert meeting.items.filter(confidential=True).exists()
+    round = adjusted(meeting)
+    adjustment.announce(meeting, user=User.objects.get(username="helena.wik"))
+    official = SealedDocument.objects.get(round=round, kind=DocumentKind.PROTOCOL)
+    public = adjustment.seal_document(round, DocumentKind.PUBLIC)
+    assert client.get(reverse("sealed-file", args=[official.sha256])).status_code == 302
+    assert client_for(client, "registrator").get(reverse("sealed-file", args=[official.sha256])).status_code == 200
+    client.logout()
+    assert client.get(reverse("sealed-file", args=[public.sha256])).status_code == 200
 
 
 def test_verification_page_names_the_protocol(client, meeting):

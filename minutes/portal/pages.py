@@ -1,0 +1,277 @@
+"""The portal's pages: start, committee, meeting, §, person, party and matter (Dnr).
+
+Only announced protocols are read (`published`), and only through their public version: a
+confidential § shows its public heading, never its text, the people in it or their votes.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from committee.models import Committee, Membership, Party, Person, Role
+from minutes import adjustment
+from minutes.models import (
+    Announcement,
+    Ballot,
+    DocumentKind,
+    Item,
+    Meeting,
+    MotionKind,
+    MotionMover,
+    Proposition,
+    Recusal,
+    ReservationMember,
+    StatementAuthor,
+)
+from minutes.portal.caching import cacheable, published_file
+from minutes.portal.published import published_items, published_meetings
+from minutes.protocol.render import Request, render_html
+from minutes.protocol.snapshot import build_snapshot
+from minutes.views.public import notices
+
+LATEST = 10
+
+
+@require_safe
+@cacheable(lambda request: _latest_announcement(), max_age=300)
+def start(request: HttpRequest) -> HttpResponse:
+    latest = (
+        Announcement.objects.filter(round__item__isnull=True, meeting__in=published_meetings())
+        .select_related("meeting__committee")
+        .order_by("-posted_on", "-id")[:LATEST]
+    )
+    return render(
+        request,
+        "portal/start.html",
+        {"committees": Committee.objects.all(), "latest": latest, "notices": list(notices())},
+    )
+
+
+@require_safe
+@cacheable(lambda request, committee: _latest_announcement(), max_age=300)
+def committee(request: HttpRequest, committee: str) -> HttpResponse:
+    body = get_object_or_404(Committee, slug=committee)
+    today = timezone.localdate()
+    meetings = published_meetings().filter(committee=body).order_by("-date", "-number")
+    by_year: dict[int, list[Meeting]] = {}
+    for meeting in meetings:
+        by_year.setdefault(meeting.year, []).append(meeting)
+    memberships = list(
+        body.memberships.on(today).select_related("person", "party").order_by("position", "person__last_name")
+    )
+    coming = body.meetings.filter(date__gte=today).order_by("date", "start_time")
+    return render(
+        request,
+        "portal/committee.html",
+        {
+            "committee": body,
+            "by_year": by_year,
+            "members": [m for m in memberships if m.role != Role.SUBSTITUTE],
+            "substitutes": [m for m in memberships if m.role == Role.SUBSTITUTE],
+            "coming": coming,
+        },
+    )
+
+
+def published_meeting(committee: str, year: int, number: int) -> Meeting:
+    return get_object_or_404(
+        published_meetings().select_related("committee"), committee__slug=committee, date__year=year, number=number
+    )
+
+
+def _meeting_etag(request: HttpRequest, committee: str, year: int, number: int, item: int | None = None) -> str | None:
+    """An announced protocol never changes: its announcement stands for its content."""
+    return (
+        Announcement.objects.filter(
+            meeting__committee__slug=committee,
+            meeting__date__year=year,
+            meeting__number=number,
+            round__item__isnull=True,
+            meeting__in=published_meetings(),
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@require_safe
+@cacheable(_meeting_etag, max_age=86400, immutable=True)
+def meeting(request: HttpRequest, committee: str, year: int, number: int) -> HttpResponse:
+    meeting = published_meeting(committee, year, number)
+    snapshot = build_snapshot(meeting)
+    protocol = render_html(snapshot, Request(kind="protocol", public=True, bare=True))
+    return render(
+        request,
+        "portal/meeting.html",
+        {"meeting": meeting, "snapshot": snapshot, "protocol": protocol, "items": snapshot.items},
+    )
+
+
+@require_safe
+@cacheable(_meeting_etag, max_age=86400, immutable=True)
+def item(request: HttpRequest, committee: str, year: int, number: int, item: int) -> HttpResponse:
+    meeting = published_meeting(committee, year, number)
+    snapshot = build_snapshot(meeting, numbers=[item])
+    if not snapshot.items:
+        raise Http404
+    text = render_html(snapshot, Request(kind="item", numbers=(item,), public=True, bare=True))
+    return render(
+        request, "portal/item.html", {"meeting": meeting, "item": snapshot.items[0], "text": text, "number": item}
+    )
+
+
+@require_safe
+def protocol_pdf(request: HttpRequest, committee: str, year: int, number: int) -> HttpResponse:
+    """The sealed protocol, or its sealed public version when a § in it is confidential."""
+    meeting = published_meeting(committee, year, number)
+    round = adjustment.completed_round(meeting)
+    kind = DocumentKind.PUBLIC if meeting.items.filter(confidential=True).exists() else DocumentKind.PROTOCOL
+    return published_file(request, adjustment.seal_document(round, kind))
+
+
+@require_safe
+def extract(request: HttpRequest, committee: str, year: int, number: int, item: int) -> HttpResponse:
+    """The sealed extract of one §; a confidential § has none for the public."""
+    meeting = published_meeting(committee, year, number)
+    get_object_or_404(meeting.items, number=item, confidential=False)
+    round = adjustment.completed_round(meeting)
+    return published_file(request, adjustment.seal_document(round, DocumentKind.EXTRACT, (item,)))
+
+
+# What people did, from the data
+
+
+@dataclass(frozen=True)
+class Deed:
+    """One thing a person did in a published §: moved a motion, voted, recused, reserved, stated."""
+
+    item: Item
+    kind: str
+    detail: str
+    person: Person
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.item.meeting
+
+
+def _open_items(prefix: str) -> Q:
+    """Rows of published §§ that are not confidential: the people in a confidential § stay unnamed."""
+    return Q(**{f"{prefix}__meeting__in": published_meetings(), f"{prefix}__confidential": False})
+
+
+def deeds(people: Q, party: Party | None = None) -> list[Deed]:
+    """Motions, votes, recusals, reservations and statements of the people matching `people`.
+
+    With a party, only what they did while sitting for it on that committee counts.
+    """
+
+    def of(model, path: str) -> QuerySet:
+        rows = model.objects.filter(people, _open_items(path)).select_related(
+            "person", f"{path}__meeting__committee", *_also(model)
+        )
+        if party is not None:
+            rows = rows.filter(_sits_for(party, path))
+        return rows.order_by(f"-{path}__meeting__date", f"{path}__number")
+
+    found = [
+        *(
+            Deed(r.motion.item, "motion", r.motion.get_kind_display(), r.person)
+            for r in of(MotionMover, "motion__item")
+        ),
+        *(Deed(r.proposition.item, "vote", r.get_choice_display(), r.person) for r in of(Ballot, "proposition__item")),
+        *(Deed(r.item, "recusal", "", r.person) for r in of(Recusal, "item")),
+        *(Deed(r.reservation.item, "reservation", "", r.person) for r in of(ReservationMember, "reservation__item")),
+        *(
+            Deed(r.statement.item, "statement", r.statement.get_kind_display(), r.person)
+            for r in of(StatementAuthor, "statement__item")
+        ),
+    ]
+    found.sort(key=lambda deed: (deed.item.meeting.date, deed.item.number), reverse=True)
+    return found
+
+
+def _also(model) -> tuple[str, ...]:
+    return {
+        MotionMover: ("motion",),
+        Ballot: ("proposition",),
+        ReservationMember: ("reservation",),
+        StatementAuthor: ("statement",),
+    }.get(model, ())
+
+
+def _sits_for(party: Party, path: str) -> Exists:
+    """The person sat for the party on the §'s committee on the day of its meeting."""
+    meeting = f"{path}__meeting"
+    day = OuterRef(f"{meeting}__date")
+    return Exists(
+        Membership.objects.filter(person=OuterRef("person"), party=party, committee=OuterRef(f"{meeting}__committee"))
+        .filter(Q(start__lte=day) | Q(start__isnull=True))
+        .filter(Q(end__gte=day) | Q(end__isnull=True))
+    )
+
+
+@require_safe
+@cacheable(lambda request, pk: _latest_announcement(), max_age=300)
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    someone = get_object_or_404(Person, pk=pk)
+    roles = someone.memberships.select_related("committee", "party").order_by("-start", "committee__name")
+    return render(request, "portal/person.html", {"person": someone, "roles": roles, "deeds": deeds(Q(person=someone))})
+
+
+@require_safe
+@cacheable(lambda request, abbreviation: _latest_announcement(), max_age=300)
+def party(request: HttpRequest, abbreviation: str) -> HttpResponse:
+    group = get_object_or_404(Party, abbreviation__iexact=abbreviation)
+    members = (
+        Person.objects.filter(memberships__party=group)
+        .distinct()
+        .order_by("last_name", "first_name")
+        .prefetch_related(Prefetch("memberships", Membership.objects.select_related("committee")))
+    )
+    return render(
+        request,
+        "portal/party.html",
+        {"party": group, "members": members, "deeds": deeds(Q(person__memberships__party=group), party=group)},
+    )
+
+
+@dataclass(frozen=True)
+class Handling:
+    item: Item
+    outcome: str  # "tabled", "referred back" or "decided"
+
+
+@require_safe
+@cacheable(lambda request, dnr: _latest_announcement(), max_age=300)
+def matter(request: HttpRequest, dnr: str) -> HttpResponse:
+    items = (
+        published_items()
+        .filter(dnr__iexact=dnr.strip(), confidential=False)  # a confidential § is not told by its Dnr
+        .select_related("meeting__committee")
+        .prefetch_related(Prefetch("propositions", Proposition.objects.select_related("outcome")))
+        .order_by("meeting__date", "number")
+    )
+    handlings = [Handling(item, _outcome(item)) for item in items]
+    if not handlings:
+        raise Http404
+    return render(request, "portal/matter.html", {"dnr": handlings[0].item.dnr, "handlings": handlings})
+
+
+def _outcome(item: Item) -> str:
+    won = {p.outcome.kind for p in item.propositions.all() if p.outcome is not None}
+    if MotionKind.TABLE in won:
+        return "tabled"
+    if MotionKind.REFER_BACK in won:
+        return "referred back"
+    return "decided"
+
+
+def _latest_announcement() -> str:
+    """What the listing pages show changes only when a protocol is announced (or a day passes)."""
+    latest = Announcement.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return f"{latest}-{timezone.localdate():%Y%m%d}"
