@@ -48,7 +48,7 @@ def cacheable(source: Callable[..., object], *, max_age: int, immutable: bool = 
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            key = f"portal:source:{get_language()}:{request.get_full_path()}"
+            key = f"portal:source:{get_language()}:{request.path}"  # the query string changes nothing here
             value = cache.get(key) if immutable else None
             if value is None:
                 value = source(request, *args, **kwargs)
