@@ -123,6 +123,7 @@ def adjusted(meeting: Meeting, on: datetime.date | None = None):
     moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(15))) if on else None
     for name in ("lars.back", "sofia.bergqvist"):
         adjustment.approve(round, user=User.objects.get(username=name), now=moment)
+    round.refresh_from_db()
     return round
 
 
