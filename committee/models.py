@@ -19,7 +19,21 @@ class Tense(models.TextChoices):
     PRESENT = "present", _("Present tense (yrkar, finner)")
 
 
-class Committee(models.Model):
+class Stamped(models.Model):
+    """When a record was created and last changed: OParl clients sync by these (minutes/oparl/).
+
+    Deletions are kept by the audit trail (minutes/models/history.py), from which the API
+    serves its tombstones.
+    """
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Committee(Stamped):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -65,7 +79,7 @@ class Committee(models.Model):
         return self.seats // 2 + 1
 
 
-class Party(models.Model):
+class Party(Stamped):
     abbreviation = models.CharField(_("abbreviation"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
@@ -78,7 +92,7 @@ class Party(models.Model):
         return f"{self.name} ({self.abbreviation})"
 
 
-class Person(models.Model):
+class Person(Stamped):
     # Stable across installations, so an exchange file names the same person wherever it goes.
     uid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
@@ -129,7 +143,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(Q(start__lte=day) | Q(start__isnull=True)).filter(Q(end__gte=day) | Q(end__isnull=True))
 
 
-class Membership(models.Model):
+class Membership(Stamped):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
     committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("committee")

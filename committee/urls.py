@@ -14,6 +14,7 @@ urlpatterns = [
     path("anslagstavla/atom.xml", public.NoticeFeed(), name="notice-feed"),
     path("verifiera/", public.verify, name="verify"),
     path("forseglat/<str:sha256>.pdf", adjustment.sealed_file, name="sealed-file"),
+    path("oparl/v1/", include("minutes.oparl.urls")),
     path("", include("minutes.urls")),
     # The public portal, in Swedish at /protokoll/ and in English at /en/protokoll/.
     *i18n_patterns(path("protokoll/", include("minutes.portal.urls")), prefix_default_language=False),

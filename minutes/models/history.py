@@ -44,3 +44,10 @@ for model in TRACKED:
         excluded_fields=[field.name for field in model._meta.fields if field.name in NOT_RECORDED],
         user_db_constraint=False,  # a removed account must not take its part of the trail with it
     )
+
+# Who sits on the committees is tracked too: the OParl API serves a deleted record's tombstone
+# from its last historical row (minutes/oparl/roll.py).
+from committee.models import Committee, Membership, Party, Person  # noqa: E402
+
+for model in (Committee, Party, Person, Membership):
+    register(model, app="committee", user_db_constraint=False)

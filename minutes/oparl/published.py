@@ -1,0 +1,75 @@
+"""Which meetings of a body are published, and when their data was created and last changed.
+
+An announced protocol's data never changes, so its announcement is when its objects were
+created. What the API shows of it can still change: a file sealed later (the public version,
+an extract), or a corrected name or membership of someone on its roll. So a meeting's
+`modified`, and that of its §§, is the latest of its announcement, its files, its committee,
+the people who attended and the memberships in force on its day. Its §§, consultations and
+papers take their times from it, so the lists' date filters become filters on meeting ids.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import F, Max, Min, Q
+
+from committee.models import Membership
+from minutes.models import Attendance
+from minutes.oparl.addresses import Body
+from minutes.oparl.listing import ListQuery
+from minutes.portal.published import published_meetings
+
+
+@dataclass(frozen=True)
+class Times:
+    created: datetime.datetime
+    modified: datetime.datetime
+
+
+def meeting_times(body: Body) -> dict[int, Times]:
+    """Every published meeting of the body with its times, by id, in four small queries.
+
+    A membership in force on the meeting day that was changed or deleted since changes the
+    party the protocol names, so it moves the meeting's `modified` on.
+    """
+    rows = list(
+        published_meetings()
+        .filter(committee_id__in=body.committee_ids)
+        .annotate(
+            announced=Min("announcements__announced_at", filter=Q(announcements__round__item__isnull=True)),
+            sealed=Max("sealed_documents__created_at"),
+            committee_modified=F("committee__modified"),
+        )
+        .values_list("pk", "committee_id", "date", "announced", "sealed", "committee_modified")
+    )
+    people = {
+        meeting_id: max(filter(None, (person, replaced)))
+        for meeting_id, person, replaced in Attendance.objects.filter(meeting_id__in=[row[0] for row in rows])
+        .values("meeting_id")
+        .annotate(person=Max("person__modified"), replaced=Max("replaces__modified"))
+        .values_list("meeting_id", "person", "replaced")
+    }
+    roll = defaultdict(list)
+    memberships = Membership.objects.filter(committee_id__in=body.committee_ids)
+    deleted = Membership.history.filter(committee_id__in=body.committee_ids, history_type="-")
+    for committee_id, start, end, modified in [
+        *memberships.values_list("committee_id", "start", "end", "modified"),
+        *deleted.values_list("committee_id", "start", "end", "history_date"),
+    ]:
+        roll[committee_id].append((start or datetime.date.min, end or datetime.date.max, modified))
+    times = {}
+    for pk, committee_id, day, announced, sealed, committee_modified in rows:
+        if announced is None:  # announced in status only: not public until the notice exists
+            continue
+        changes = [announced, committee_modified, sealed, people.get(pk)]
+        changes += [modified for start, end, modified in roll[committee_id] if start <= day <= end]
+        times[pk] = Times(announced, max(moment for moment in changes if moment is not None))
+    return times
+
+
+def admitted(times: dict[int, Times], query: ListQuery | None = None, *, changes: bool = True) -> list[int]:
+    """The meetings whose times pass the query's date filters; `changes=False` for objects that never change."""
+    return [
+        pk for pk, t in times.items() if query is None or query.admits(t.created, t.modified if changes else t.created)
+    ]

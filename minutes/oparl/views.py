@@ -1,0 +1,184 @@
+"""OParl 1.1, read-only: the System, its Bodies, their lists and every object at its own URL.
+
+Every answer is JSON with `Access-Control-Allow-Origin: *`, errors included: a bad parameter
+is a 400 and an unknown address or id a 404, each with a JSON body that says why.
+"""
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+
+from minutes.oparl import files, matters, meetings, roll
+from minutes.oparl.addresses import Body, Links, bodies, find_body
+from minutes.oparl.listing import BadRequest, ListQuery, NotFound, Part, list_page, memory_part, stamp
+from minutes.oparl.roll import OPARL
+
+CONTENT_TYPE = "application/json; charset=utf-8"
+# When there is no committee yet, the System still needs times; the API's first release will do.
+EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+Lister = Callable[[Body, Links, ListQuery], list[Part]]
+LISTS: dict[str, Lister] = {
+    "organizations": roll.organization_list,
+    "persons": roll.person_list,
+    "memberships": roll.membership_list,
+    "legislative-terms": roll.legislative_term_list,
+    "meetings": meetings.meeting_list,
+    "agenda-items": meetings.agenda_item_list,
+    "consultations": matters.consultation_list,
+    "papers": matters.paper_list,
+    "files": files.file_list,
+    "locations": meetings.location_list,
+}
+
+# Each kind of object by its path segment: how its key is read, and what serves it.
+OBJECTS: dict[str, tuple[Callable[[str], object], Callable[[Body, Links, object], dict]]] = {
+    "committee": (int, roll.committee_object),
+    "party": (int, roll.party_object),
+    "person": (int, roll.person_object),
+    "membership": (int, roll.membership_object),
+    "legislative-term": (int, roll.legislative_term_object),
+    "meeting": (int, meetings.meeting_object),
+    "agenda-item": (int, meetings.agenda_item_object),
+    "consultation": (int, matters.consultation_object),
+    "file": (int, files.file_detail),
+    "location": (str, meetings.location_detail),
+}
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def error(status: int, message: str) -> JsonResponse:
+    titles = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+    return _json({"error": titles[status], "status": status, "message": message}, status)
+
+
+def oparl_view(view: Callable[..., dict]) -> Callable[..., HttpResponse]:
+    """Answer GET and HEAD with the view's object as JSON, and every failure as a JSON error."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = error(405, "the OParl API is read-only: GET only")
+            response["Allow"] = "GET, HEAD"
+            return response
+        try:
+            return _json(view(request, *args, **kwargs))
+        except BadRequest as problem:
+            return error(400, str(problem))
+        except NotFound as problem:
+            return error(404, str(problem))
+
+    return wrapper
+
+
+def root(request: HttpRequest) -> HttpResponse:
+    response = HttpResponseRedirect(reverse("oparl:system"))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@oparl_view
+def system(request: HttpRequest) -> dict:
+    links = Links.of(request)
+    found = bodies()
+    return {
+        "id": links.system,
+        "type": OPARL + "System",
+        "oparlVersion": OPARL,
+        "otherOparlVersions": [],
+        "body": links.bodies,
+        "name": "Paragraf",
+        "website": links.web("portal:start"),
+        "created": stamp(min((b.created for b in found), default=EPOCH)),
+        "modified": stamp(max((b.modified for b in found), default=EPOCH)),
+    }
+
+
+def body_object(request: HttpRequest, body: Body) -> dict:
+    links = Links.of(request, body.slug)
+    terms = roll.legislative_terms(body, links)
+    modified = max([stamp(body.modified), *(t["modified"] for t in terms)], key=datetime.datetime.fromisoformat)
+    return {
+        "id": links.body(),
+        "type": OPARL + "Body",
+        "system": links.system,
+        "name": body.municipality,
+        "shortName": body.municipality,
+        "website": links.web("portal:start"),
+        "classification": "Kommun",
+        "organization": links.list("organizations"),
+        "person": links.list("persons"),
+        "meeting": links.list("meetings"),
+        "paper": links.list("papers"),
+        "agendaItem": links.list("agenda-items"),
+        "consultation": links.list("consultations"),
+        "file": links.list("files"),
+        "membership": links.list("memberships"),
+        "locationList": links.list("locations"),
+        "legislativeTermList": links.list("legislative-terms"),
+        "legislativeTerm": terms,
+        "created": stamp(body.created),
+        "modified": modified,
+        "web": links.web("portal:start"),
+    }
+
+
+@oparl_view
+def body_list(request: HttpRequest) -> dict:
+    query = ListQuery.parse(request)
+    found = [body_object(request, b) for b in bodies()]
+    found = [
+        b
+        for b in found
+        if query.admits(datetime.datetime.fromisoformat(b["created"]), datetime.datetime.fromisoformat(b["modified"]))
+    ]
+    return list_page(query, Links.of(request).bodies, [memory_part(found)])
+
+
+@oparl_view
+def body(request: HttpRequest, body: str) -> dict:
+    return body_object(request, find_body(body))
+
+
+@oparl_view
+def object_list(request: HttpRequest, body: str, name: str) -> dict:
+    if name not in LISTS:
+        raise NotFound(f"no list {name!r}; the lists are {', '.join(LISTS)}")
+    query = ListQuery.parse(request)
+    found = find_body(body)
+    links = Links.of(request, found.slug)
+    return list_page(query, links.list(name), LISTS[name](found, links, query))
+
+
+@oparl_view
+def object_detail(request: HttpRequest, body: str, kind: str, key: str) -> dict:
+    if kind not in OBJECTS:
+        raise NotFound(f"no kind of object {kind!r}")
+    read, serve = OBJECTS[kind]
+    try:
+        value = read(key)
+    except ValueError:
+        raise NotFound(f"no {kind} {key!r}") from None
+    if read is int and not (key.isascii() and key.isdigit() and len(key) < 19):
+        raise NotFound(f"no {kind} {key!r}")
+    found = find_body(body)
+    return serve(found, Links.of(request, found.slug), value)
+
+
+@oparl_view
+def paper(request: HttpRequest, body: str, dnr: str) -> dict:
+    found = find_body(body)
+    return matters.paper_object(found, Links.of(request, found.slug), dnr)
+
+
+@oparl_view
+def not_found(request: HttpRequest, path: str = "") -> dict:
+    raise NotFound(f"nothing at {request.path}; start at {Links.of(request).system}")
