@@ -14,7 +14,7 @@ from django.utils import timezone
 from jsonschema import Draft7Validator
 
 from committee.models import Membership, Party, Person, Role
-from minutes import adjustment, deadlines, rules, services
+from minutes import deadlines, rules, services
 from minutes.demo import load_demo, publish_demo
 from minutes.models import (
     AdjustmentRound,
@@ -311,15 +311,11 @@ def test_drafts_and_unannounced_protocols_are_absent(client, published):
 
 
 def test_files_are_the_public_sealed_pdfs_and_serve_them(client, published):
-    # The demo has a confidential §, so its sealed protocol is not public until its public version is sealed.
-    meeting = get(client, f"{BODY}/meeting/{published.pk}")
-    assert "resultsProtocol" not in meeting
-    listed = everything(client, "files")
+    # The demo has a confidential §: its sealed protocol is never offered, its public version is (sealed when asked).
     protocol = SealedDocument.objects.get(meeting=published, kind=DocumentKind.PROTOCOL)
-    assert f"{BODY}/file/{protocol.pk}" not in [f["id"] for f in listed]
-
-    public = adjustment.seal_document(adjustment.completed_round(published), DocumentKind.PUBLIC)
+    assert not SealedDocument.objects.filter(meeting=published, kind=DocumentKind.PUBLIC).exists()
     meeting = get(client, f"{BODY}/meeting/{published.pk}")
+    public = SealedDocument.objects.get(meeting=published, kind=DocumentKind.PUBLIC)
     file = meeting["resultsProtocol"]
     assert (file["id"], file["mimeType"], file["size"], file["sha256Checksum"]) == (
         f"{BODY}/file/{public.pk}",
@@ -327,17 +323,20 @@ def test_files_are_the_public_sealed_pdfs_and_serve_them(client, published):
         public.size,
         public.sha256,
     )
-    assert meeting["modified"] == file["created"]  # the meeting changed when its public version was sealed
+    assert meeting["modified"] == file["created"] == stamp(public.created_at)  # the meeting changed with it
     response = client.get(file["downloadUrl"])
     data = b"".join(response.streaming_content)
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert hashlib.sha256(data).hexdigest() == file["sha256Checksum"]
     assert get(client, file["id"]) == file
+    get(client, f"{BODY}/meeting/{published.pk}")
+    assert SealedDocument.objects.filter(meeting=published, kind=DocumentKind.PUBLIC).count() == 1  # sealed once
+
     recent = Meeting.objects.exclude(pk=published.pk).get(status=MeetingStatus.ANNOUNCED)
     assert sorted(f["id"] for f in everything(client, "files")) == sorted(
-        f"{BODY}/file/{d.pk}"
-        for d in SealedDocument.objects.filter(kind__in=["public", "protocol"]).exclude(pk=protocol.pk)
+        f"{BODY}/file/{d.pk}" for d in SealedDocument.objects.exclude(pk=protocol.pk)
     )
+    assert client.get(f"{BODY}/file/{protocol.pk}").status_code == 404
     assert get(client, f"{BODY}/meeting/{recent.pk}")["resultsProtocol"]["name"].startswith("Protokoll, Årstadals")
 
 
