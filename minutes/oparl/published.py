@@ -33,7 +33,7 @@ class Times:
 
 
 def meeting_times(body: Body) -> dict[int, Times]:
-    """Every published meeting of the body with its times, by id, in four small queries.
+    """Every published meeting of the body with its times, by id, in three small queries.
 
     A membership in force on the meeting day that was changed or deleted since changes the
     party the protocol names, so it moves the meeting's `modified` on.
@@ -49,7 +49,7 @@ def meeting_times(body: Body) -> dict[int, Times]:
         )
         .values_list("pk", "committee_id", "date", "announced", "sealed", "committee_modified", "owes_public")
     )
-    people = {
+    attended = {  # who attended is named in the protocol: a correction of a name changes it
         meeting_id: max(filter(None, (person, replaced)))
         for meeting_id, person, replaced in Attendance.objects.filter(meeting_id__in=[row[0] for row in rows])
         .values("meeting_id")
@@ -57,12 +57,12 @@ def meeting_times(body: Body) -> dict[int, Times]:
         .values_list("meeting_id", "person", "replaced")
     }
     roll = defaultdict(list)
-    memberships = Membership.objects.filter(committee_id__in=body.committee_ids)
+    live = Membership.objects.filter(committee_id__in=body.committee_ids)
     deleted = Membership.history.filter(committee_id__in=body.committee_ids, history_type="-")
-    for committee_id, start, end, modified in [
-        *memberships.values_list("committee_id", "start", "end", "modified"),
-        *deleted.values_list("committee_id", "start", "end", "history_date"),
-    ]:
+    memberships = live.values_list("committee_id", "start", "end", "modified").union(
+        deleted.values_list("committee_id", "start", "end", "history_date"), all=True
+    )
+    for committee_id, start, end, modified in memberships.order_by():
         roll[committee_id].append((start or datetime.date.min, end or datetime.date.max, modified))
     times = {}
     for pk, committee_id, day, announced, sealed, committee_modified, owes_public in rows:
@@ -70,7 +70,7 @@ def meeting_times(body: Body) -> dict[int, Times]:
             continue
         if owes_public:
             sealed = _seal_public_version(pk) or sealed
-        changes = [announced, committee_modified, sealed, people.get(pk)]
+        changes = [announced, committee_modified, sealed, attended.get(pk)]
         changes += [modified for start, end, modified in roll[committee_id] if start <= day <= end]
         times[pk] = Times(announced, max(moment for moment in changes if moment is not None))
     return times
