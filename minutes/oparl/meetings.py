@@ -2,7 +2,7 @@
 
 Only announced meetings exist here (`minutes.portal.published`), and only their public
 version: a confidential § is its public heading and nothing else. Their times come from
-`times.meeting_times`.
+`published.meeting_times`.
 """
 
 import datetime
@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from minutes.models import Item, Meeting
+from minutes.models import DocumentKind, Item, Meeting
 from minutes.oparl.addresses import Body, Links
 from minutes.oparl.extension import agenda_item_extension, result
 from minutes.oparl.files import file_object, public_documents
@@ -36,64 +36,44 @@ def _moment(day: datetime.date, time: datetime.time | None) -> str:
     return stamp(timezone.make_aware(datetime.datetime.combine(day, time)))
 
 
-# Locations: one per distinct place of the body's published meetings
+# Locations: one per distinct place of the body's published meetings. A Location is what the place
+# is called, made when the first meeting held there was announced, and never changes: so a
+# meeting embeds it as it stands, and a cached meeting never shows an outdated one.
 
 
 def location_key(place: str) -> str:
     return hashlib.sha256(place.encode()).hexdigest()[:16]
 
 
-@dataclass
-class Place:
-    meetings: list[int]
-    created: datetime.datetime
-    modified: datetime.datetime
-
-
-def places(times: dict[int, Times]) -> dict[str, Place]:
-    """Every place the meetings were held at, with them, first and last announced; one query."""
-    found: dict[str, Place] = {}
-    for pk, place in (
-        Meeting.objects.filter(pk__in=list(times)).exclude(place="").order_by("date", "pk").values_list("pk", "place")
-    ):
+def places(times: dict[int, Times]) -> dict[str, datetime.datetime]:
+    """Every place the meetings were held at, with when the first meeting there was announced; one query."""
+    found: dict[str, datetime.datetime] = {}
+    for pk, place in Meeting.objects.filter(pk__in=list(times)).exclude(place="").values_list("pk", "place"):
         moment = times[pk].created
-        entry = found.setdefault(place.strip(), Place([], moment, moment))
-        entry.meetings.append(pk)
-        entry.created, entry.modified = min(entry.created, moment), max(entry.modified, moment)
-    return found
+        found[place.strip()] = min(found.get(place.strip(), moment), moment)
+    return dict(sorted(found.items(), key=lambda entry: (entry[1], entry[0])))
 
 
-def location_object(links: Links, place: str, entry: Place, *, embedded: bool = False) -> dict:
-    found = {
+def location_object(links: Links, place: str, created: datetime.datetime) -> dict:
+    return {
         "id": links("location", location_key(place)),
         "type": OPARL + "Location",
         "description": place,
-        "created": stamp(entry.created),
-        "modified": stamp(entry.modified),
+        "bodies": [links.body()],
+        "created": stamp(created),
+        "modified": stamp(created),
     }
-    if not embedded:
-        found["bodies"] = [links.body()]
-        found["meetings"] = [links("meeting", pk) for pk in entry.meetings]
-    return found
 
 
 def location_list(body: Body, links: Links, query: ListQuery) -> list[Part]:
     found = places(meeting_times(body))
-    return [
-        memory_part(
-            [
-                location_object(links, place, entry)
-                for place, entry in found.items()
-                if query.admits(entry.created, entry.modified)
-            ]
-        )
-    ]
+    return [memory_part([location_object(links, p, t) for p, t in found.items() if query.admits(t, t)])]
 
 
 def location_detail(body: Body, links: Links, key: str) -> dict:
-    for place, entry in places(meeting_times(body)).items():
+    for place, created in places(meeting_times(body)).items():
         if location_key(place) == key:
-            return location_object(links, place, entry)
+            return location_object(links, place, created)
     raise NotFound(f"no location {key!r}")
 
 
@@ -121,7 +101,7 @@ def agenda_item(links: Links, read: MeetingRead, item: ItemSnapshot, times: Time
         found["result"] = result(item)
         if item.decision_points:
             found["resolutionText"] = "\n".join(numbered(item.decision_points))
-        extract = next((f for f in files if f.kind == "extract" and f.numbers == [item.number]), None)
+        extract = next((f for f in files if f.kind == DocumentKind.EXTRACT and f.numbers == [item.number]), None)
         if extract is not None:
             found["resolutionFile"] = file_object(links, extract, read.item_ids)
     found["web"] = links.web("portal:item", read.committee_slug, protocol.year, protocol.number, item.number)
@@ -211,7 +191,7 @@ def _make_entries(links: Links, times: dict[int, Times], meeting_ids: list[int])
     files = public_documents({pk: read.confidential for pk, read in reads.items()})
     held_at = {}
     if any(read.snapshot.place.strip() for read in reads.values()):
-        held_at = {place: location_object(links, place, entry, embedded=True) for place, entry in places(times).items()}
+        held_at = {place: location_object(links, place, created) for place, created in places(times).items()}
     entries = {}
     for pk, read in reads.items():
         when, documents = times[pk], files[pk]
@@ -232,7 +212,8 @@ def _make_entries(links: Links, times: dict[int, Times], meeting_ids: list[int])
         meeting["organization"] = [links("committee", read.committee_id)]
         meeting["participant"] = list(dict.fromkeys(links("person", a.person.id) for a in protocol.attendance))
         whole = [d for d in documents if not d.numbers and d.round.item_id is None]
-        protocol_file = next((d for kind in ("public", "protocol") for d in whole if d.kind == kind), None)
+        kinds = (DocumentKind.PUBLIC, DocumentKind.PROTOCOL)  # the public version where there is one
+        protocol_file = next((d for kind in kinds for d in whole if d.kind == kind), None)
         if protocol_file is not None:
             meeting["resultsProtocol"] = file_object(links, protocol_file, read.item_ids)
         others = [file_object(links, d, read.item_ids) for d in documents if d is not protocol_file]

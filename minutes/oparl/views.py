@@ -8,8 +8,10 @@ import datetime
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 
 from minutes.oparl import files, matters, meetings, roll
 from minutes.oparl.addresses import Body, Links, bodies, find_body
@@ -70,7 +72,9 @@ def oparl_view(view: Callable[..., dict]) -> Callable[..., HttpResponse]:
             response["Allow"] = "GET, HEAD"
             return response
         try:
-            return _json(view(request, *args, **kwargs))
+            # The portal addresses in `web` are the Swedish ones, whatever language the client prefers.
+            with translation.override(settings.LANGUAGE_CODE):
+                return _json(view(request, *args, **kwargs))
         except BadRequest as problem:
             return error(400, str(problem))
         except NotFound as problem:

@@ -508,3 +508,9 @@ def test_a_page_of_cached_meetings_reads_only_what_tells_it_they_are_unchanged(c
     movers = [m["name"] for a in renamed["data"] for motion in a["paragraf:motions"] for m in motion["movers"]]
     assert set(movers) == {"Lasse Bäck"}
     assert all(a["modified"] >= b["modified"] for a, b in zip(renamed["data"], first["data"], strict=True))
+
+
+def test_web_addresses_are_the_swedish_portal_pages_whatever_the_client_prefers(client, published):
+    english = client.get(f"{BODY}/meeting/{published.pk}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["web"] == "http://testserver/protokoll/arstadal/2016/9/"
+    assert english["agendaItem"][0]["web"] == "http://testserver/protokoll/arstadal/2016/9/paragraf-1/"
