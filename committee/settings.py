@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "django_tasks_db",
     "committee",
     "minutes",
 ]
@@ -154,10 +155,48 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
+# Sealed PDFs and exports go through Django's storage API: the local disk by default, or
+# S3-compatible object storage with PARAGRAF_STORAGE=s3. Either writes a file whole or not at all.
+PARAGRAF_STORAGE = env_str("PARAGRAF_STORAGE", "local")
+if PARAGRAF_STORAGE == "local":
+    DEFAULT_STORAGE = {"BACKEND": "minutes.storage.AtomicFileSystemStorage"}
+elif PARAGRAF_STORAGE == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "minutes.storage.ObjectStorage",
+        "OPTIONS": {
+            "bucket_name": env_str("PARAGRAF_S3_BUCKET"),
+            "endpoint_url": env_str("PARAGRAF_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("PARAGRAF_S3_REGION") or None,
+            "access_key": env_str("PARAGRAF_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("PARAGRAF_S3_SECRET_KEY") or None,
+            "location": env_str("PARAGRAF_S3_PREFIX"),
+        },
+    }
+    if not DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("PARAGRAF_S3_BUCKET must be set when PARAGRAF_STORAGE is s3")
+else:
+    raise ImproperlyConfigured(f"PARAGRAF_STORAGE must be local or s3, not {PARAGRAF_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Shared state lives in the database, so any number of web processes and machines can serve:
+# sessions (Django's default), the page cache and the task queue. One process on SQLite may
+# keep its cache in memory (PARAGRAF_CACHE=memory, the default without DATABASE_URL).
+PARAGRAF_CACHE = env_str("PARAGRAF_CACHE", "database" if env_str("DATABASE_URL") else "memory")
+if PARAGRAF_CACHE == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "paragraf_cache"}}
+elif PARAGRAF_CACHE == "memory":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"PARAGRAF_CACHE must be database or memory, not {PARAGRAF_CACHE!r}")
+
+# Rendering and sealing run on workers (`manage.py worker`), never in a web request. The
+# queue is a table in the same database, so enqueueing commits with the change that asked for it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PARAGRAF_TASK_ATTEMPTS = env_int("PARAGRAF_TASK_ATTEMPTS", 3)
+PARAGRAF_TASK_STALL_SECONDS = env_int("PARAGRAF_TASK_STALL_SECONDS", 120)
 
 # The seal: the organisation's certificate and key (PKCS#12) that sign adjusted protocols and extracts.
 # `manage.py create_seal_certificate` makes a self-signed demo one; production brings its own.
