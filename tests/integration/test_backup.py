@@ -1,19 +1,28 @@
 """A backup of the demo restores into an empty installation as it was: every sealed PDF and every meeting."""
 
+import hashlib
 import io
 import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from committee.models import Committee, Party
 from minutes.exchange import export_meeting
 from minutes.models import Item, Meeting, SealedDocument
 from minutes.verification import verify_pdf
+from tests.conftest import SEAL_PASSWORD
 
 # The backup reads in a transaction of its own, so each test commits for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,10 +94,12 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(demo_backup, setti
     assert default_storage.exists("sealed") is False
 
 
-def test_restore_refuses_an_installation_with_data(demo_backup):
+def test_restore_refuses_an_installation_with_data(tmp_path):
+    run("loaddemo", "--draft")
+    run("backup", str(tmp_path / "backup"))
     before = the_installation()
     with pytest.raises(CommandError, match=r"not empty \(it has rows of auth\.user, committee\.committee"):
-        run("restore", str(demo_backup))
+        run("restore", str(tmp_path / "backup"))
     assert the_installation() == before
 
 
@@ -101,3 +112,84 @@ def test_backup_refuses_a_sealed_file_that_no_longer_matches_its_hash(seal_certi
     with pytest.raises(CommandError, match=f"The stored file {name} no longer matches"):
         run("backup", str(target))
     assert not target.exists()
+
+
+# What the new installation reports about itself, as JSON, for the test to compare with the original.
+REPORT = """
+import hashlib, json
+from minutes.exchange import export_meeting
+from minutes.models import Meeting, SealedDocument
+from minutes.verification import verify_pdf
+documents = {d.file.name: d.read_verified() for d in SealedDocument.objects.order_by("pk")}
+print(json.dumps({
+    "exports": {str(m.pk): export_meeting(m) for m in Meeting.objects.order_by("pk")},
+    "files": {name: hashlib.sha256(data).hexdigest() for name, data in documents.items()},
+    "verified": {name: verify_pdf(data).ok for name, data in documents.items()},
+}))
+"""
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture
+def new_installation(tmp_path, seal_certificate_file) -> Iterator[tuple[dict[str, str], subprocess.Popen]]:
+    """A new database and var folder, and `manage.py migrate` running on them in a process of its own."""
+    name = f"paragraf_restore_{uuid.uuid4().hex[:12]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl(),
+        "PARAGRAF_VAR_DIR": str(tmp_path / "new"),
+        # The seal's certificate is configuration, not data: the new installation is given the same one.
+        "PARAGRAF_SEAL_PKCS12": str(seal_certificate_file),
+        "PARAGRAF_SEAL_PASSWORD": SEAL_PASSWORD,
+        "PARAGRAF_CACHE": "memory",
+    }
+    migrating = subprocess.Popen(
+        [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield env, migrating
+    finally:
+        if migrating.poll() is None:
+            migrating.kill()
+            migrating.communicate()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_backup_of_the_demo_restores_into_a_new_installation(new_installation, seal_certificate, tmp_path):
+    env, migrating = new_installation  # migrates while the demo loads
+    run("loaddemo")
+    exports, files = the_installation()
+    run("backup", str(tmp_path / "backup"))
+    _out, errors = migrating.communicate(timeout=600)
+    assert migrating.returncode == 0, errors
+
+    restored = manage("restore", str(tmp_path / "backup"), env=env)
+    assert restored.returncode == 0, restored.stderr
+    report = manage("shell", "--no-imports", "--command", REPORT, env=env)
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout) == {
+        "exports": {str(pk): text for pk, text in exports.items()},
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+        "verified": dict.fromkeys(files, True),
+    }
+    assert sorted(str(path.relative_to(tmp_path / "new" / "media")) for path in (tmp_path / "new").rglob("*.pdf")) == (
+        sorted(files)
+    )
