@@ -95,14 +95,16 @@ def _write(target: Path, using: str) -> dict[str, Any]:
         documents = list(
             SealedDocument.objects.using(using).order_by("pk").values_list("file", "sha256", "size", named=True)
         )
-        call_command(
-            "dumpdata",
-            exclude=list(EXCLUDED_APPS),
-            use_base_manager=True,
-            database=using,
-            output=str(target / DATABASE),
-            verbosity=0,
-        )
+        # Into a stream of our own: dumpdata's --output opens the file in the locale's encoding.
+        with (target / DATABASE).open("w", encoding="utf-8") as stream:
+            call_command(
+                "dumpdata",
+                exclude=list(EXCLUDED_APPS),
+                use_base_manager=True,
+                database=using,
+                stdout=stream,
+                verbosity=0,
+            )
     members = {DATABASE: _describe(target / DATABASE)}
     storage = SealedDocument._meta.get_field("file").storage
     for document in documents:
@@ -279,8 +281,9 @@ def _check_empty(manifest: dict[str, Any], using: str) -> None:
         if label not in MADE_BY_MIGRATE and apps.get_model(label)._base_manager.using(using).exists()
     ]
     if holding:
+        named = ", ".join(holding[:3]) + (f" and {len(holding) - 3} more models" if len(holding) > 3 else "")
         raise BackupError(
-            "This installation is not empty (it has rows of " + ", ".join(holding) + "); "
+            f"This installation is not empty (it has rows of {named}); "
             "a backup is restored only into a new installation, right after migrate"
         )
 

@@ -193,3 +193,17 @@ def test_backup_of_the_demo_restores_into_a_new_installation(new_installation, s
     assert sorted(str(path.relative_to(tmp_path / "new" / "media")) for path in (tmp_path / "new").rglob("*.pdf")) == (
         sorted(files)
     )
+
+
+def test_restore_refuses_a_backup_made_with_other_migrations(settings, tmp_path):
+    run("loaddemo", "--draft")
+    run("backup", str(tmp_path / "backup"))
+    manifest_file = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    manifest["migrations"].append("minutes.9999_from_the_future")
+    manifest_file.write_text(json.dumps(manifest))
+    empty_installation(settings, tmp_path / "restored")
+
+    with pytest.raises(CommandError, match="missing here: minutes.9999_from_the_future"):
+        run("restore", str(tmp_path / "backup"))
+    assert Committee.objects.count() == 0
