@@ -29,8 +29,6 @@ from tests.integration.test_deploy import PRODUCTION, check_deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-# libpq names the servers' connections with this, so that the "restart" kills theirs and not the test's own.
-SERVER_APPLICATION_NAME = "paragraf-test-gunicorn"
 ERROR_PAGE = "Tekniskt fel"
 
 
@@ -115,6 +113,9 @@ class Server:
     url: str
     process: subprocess.Popen
     log: Path
+    # libpq names the server's connections with this (PGAPPNAME), so that a "restart" cuts only
+    # the connections of the server under test, not the test's own or another server's.
+    application_name: str
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -136,8 +137,11 @@ def database_url() -> str:
 
 
 @contextmanager
-def serving(var_dir: Path, log: Path, *, workers: int) -> Iterator[Server]:
-    """gunicorn as the README runs it, on the test database, stopped however the tests end."""
+def serving(var_dir: Path, log: Path, *, workers: int, preload: Path | None = None) -> Iterator[Server]:
+    """gunicorn as the README runs it, on the test database, stopped however the tests end.
+
+    With `preload`, a folder holding careless_app.py, gunicorn imports that with --preload instead.
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PARAGRAF_", "DATABASE_", "PG"))}
     env.update(
@@ -146,18 +150,22 @@ def serving(var_dir: Path, log: Path, *, workers: int) -> Iterator[Server]:
         PARAGRAF_VAR_DIR=str(var_dir),
         PARAGRAF_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY=str(workers),
-        PGAPPNAME=SERVER_APPLICATION_NAME,
+        PGAPPNAME=f"paragraf-test-gunicorn-{port}",
     )
+    app = ["committee.wsgi"]
+    if preload:
+        env["PYTHONPATH"] = str(preload)
+        app = ["--preload", "careless_app:application"]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [GUNICORN, "-c", "gunicorn.conf.py", "committee.wsgi"],
+            [GUNICORN, "-c", "gunicorn.conf.py", *app],
             cwd=ROOT,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    server = Server(f"http://127.0.0.1:{port}", process, log, env["PGAPPNAME"])
     STARTED.append(server)
     try:
         wait_until_healthy(server)
@@ -226,13 +234,13 @@ def _server_output_when_a_test_fails() -> Iterator[None]:
         print(f"--- {server.url}:\n{server.output()[before.get(id(server), 0) :]}")
 
 
-def terminate_server_connections() -> int:
-    """What a database restart does to the servers: every one of their connections is cut."""
+def terminate_connections(server: Server) -> int:
+    """What a database restart does to a server: every one of its connections is cut."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE datname = %s AND application_name = %s AND pid <> pg_backend_pid()",
-            [connection.settings_dict["NAME"], SERVER_APPLICATION_NAME],
+            [connection.settings_dict["NAME"], server.application_name],
         )
         return cursor.fetchone()[0]
 
@@ -240,6 +248,15 @@ def terminate_server_connections() -> int:
 def answer(url: str) -> tuple[int, str]:
     response = requests.get(url, timeout=60)
     return response.status_code, response.text
+
+
+def all_succeed_again(urls: list[str], *, seconds: float = 20) -> bool:
+    """Whether the servers answer every URL with a page ten times in a row, within `seconds`."""
+    deadline, in_a_row = time.monotonic() + seconds, 0
+    while in_a_row < 10 and time.monotonic() < deadline:
+        statuses = [answer(url)[0] for url in urls]
+        in_a_row = in_a_row + 1 if statuses == [200] * len(urls) else 0
+    return in_a_row == 10
 
 
 def clean(status: int, body: str) -> bool:
@@ -283,7 +300,7 @@ def test_a_database_restart_fails_requests_cleanly_and_the_pool_recovers(web):
         killed = 0
         for _ in range(3):
             time.sleep(0.5)
-            killed += terminate_server_connections()
+            killed += terminate_connections(web)
         time.sleep(0.5)
     finally:
         stop.set()
@@ -293,12 +310,31 @@ def test_a_database_restart_fails_requests_cleanly_and_the_pool_recovers(web):
     assert answers and unclean == []
 
     # The pools replace the connections they lost: within a few requests every answer is a page again.
-    deadline, in_a_row = time.monotonic() + 20, 0
-    while in_a_row < 10 and time.monotonic() < deadline:
-        statuses = [answer(url)[0] for url in urls]
-        in_a_row = in_a_row + 1 if statuses == [200, 200] else 0
-    assert in_a_row == 10
+    assert all_succeed_again(urls)
     assert "Årstadals stadsdelsnämnd" in answer(web.url + "/protokoll/")[1]
+
+
+CARELESS_APP = '''"""An application that queries at import: with --preload, its pool opens in gunicorn's master."""
+
+from django.db import connection
+
+from committee.wsgi import application
+
+with connection.cursor() as cursor:
+    cursor.execute("SELECT 1")
+'''
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pool_opened_before_the_fork_is_not_inherited_by_the_workers(var_dir, tmp_path):
+    """A worker with a copy of the master's pool shares its sockets and has no threads to reconnect:
+    after a restart it would wait out the pool's timeout on every request. gunicorn.conf.py closes it first."""
+    (tmp_path / "careless_app.py").write_text(CARELESS_APP)
+    with serving(var_dir, tmp_path / "gunicorn.log", workers=2, preload=tmp_path) as server:
+        urls = [server.url + "/health/"]
+        assert all_succeed_again(urls)
+        assert terminate_connections(server) >= 1
+        assert all_succeed_again(urls)
 
 
 @pytest.mark.django_db(transaction=True)
