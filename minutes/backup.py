@@ -19,6 +19,7 @@ one is checked against its recorded SHA-256 (a tampered file is refused, not bac
 
 Primary keys are kept, and no natural keys are used: every reference (the audit trail's users, the
 task queue, the search index) comes back as it was, and dumping and loading need no query per row.
+The task queue is data too: a task that waited at the time of the backup waits again after a restore.
 Content types and permissions are dumped too, because the admin log and granted permissions refer
 to them by id; a restore replaces the ones `migrate` created with them.
 
@@ -37,6 +38,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -191,11 +193,10 @@ def _applied_migrations(connection: BaseDatabaseWrapper) -> list[str]:
 
 
 def _paragraf_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
-        return version("paragraf")
-    except PackageNotFoundError:
+        with (Path(settings.BASE_DIR) / "pyproject.toml").open("rb") as handle:
+            return tomllib.load(handle)["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
         return ""
 
 
