@@ -3,8 +3,9 @@
 1. `send_for_adjustment` locks the protocol (or opens the round for one immediately adjusted §).
 2. The chair and each adjuster `approve`, signed in as themselves; one may note a disagreement.
    `reopen` instead cancels the round and its approvals (they stay on record) and unlocks it.
-3. The last approval completes the round: the protocol is printed, sealed and stored with its
-   data and SHA-256 (`seal_document`), and its data can no longer change.
+3. The last approval completes the round, and its data can no longer change. A worker then
+   prints, seals and stores the protocol and its extracts with their data and SHA-256
+   (`minutes.jobs` calls `seal_document`).
 4. `announce` posts the adjustment on the notice board with the dates the law sets.
 
 Each verb is one transaction and refuses, with a Swedish reason, what the law or the state of
@@ -14,6 +15,7 @@ the round does not allow.
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from committee.models import Person
 from committee.permissions import signer_person
-from minutes import deadlines
+from minutes import deadlines, jobs
 from minutes.completeness import item_checks, meeting_checks
 from minutes.exchange.dump import meeting_document
 from minutes.models import (
@@ -33,6 +35,7 @@ from minutes.models import (
     Approval,
     DocumentKind,
     Item,
+    JobStep,
     Meeting,
     MeetingStatus,
     RoundState,
@@ -208,9 +211,7 @@ def _complete(round: AdjustmentRound, *, now: datetime.datetime | None) -> None:
     round.save(update_fields=["state", "closed_at"])
     if round.item_id is None:
         _update(Meeting, round.meeting_id, status=MeetingStatus.ADJUSTED)
-        seal_document(round, DocumentKind.PROTOCOL)
-    else:
-        seal_document(round, DocumentKind.EXTRACT, (round.item.number,))
+    jobs.start(round)  # a worker seals the documents; the round's page follows its progress
 
 
 # 3. Seal
@@ -241,12 +242,29 @@ def notice_facts(announcement: Announcement) -> Notice:
     )
 
 
-def seal_document(round: AdjustmentRound, kind: str, numbers: tuple[int, ...] = ()) -> SealedDocument:
+def seal_document(
+    round: AdjustmentRound,
+    kind: str,
+    numbers: tuple[int, ...] = (),
+    *,
+    progress: Callable[[str], None] = lambda step: None,
+) -> SealedDocument:
     """Print and seal the protocol, an extract or the announcement certificate, once, and store it.
 
     The data comes from the database as it stands, which for a completed round can no longer
-    change; the stored JSON is that data in the exchange format, hashed alongside the PDF.
+    change; the stored JSON is that data in the exchange format, hashed alongside the PDF. It
+    takes seconds: web requests never call it, workers do (`minutes.jobs`), telling `progress`
+    each step.
     """
+    with transaction.atomic():
+        # Workers seal one round's documents one at a time: a document is never sealed twice.
+        round = AdjustmentRound.objects.select_for_update().select_related("meeting__committee").get(pk=round.pk)
+        return _seal(round, kind, numbers, progress)
+
+
+def _seal(
+    round: AdjustmentRound, kind: str, numbers: tuple[int, ...], progress: Callable[[str], None]
+) -> SealedDocument:
     existing = SealedDocument.objects.filter(round=round, kind=kind, numbers=list(numbers)).first()
     if existing is not None:
         return existing
@@ -268,8 +286,10 @@ def seal_document(round: AdjustmentRound, kind: str, numbers: tuple[int, ...] = 
         notice=notice_facts(announcement) if announcement else None,
     )
     data = meeting_document(meeting)
+    printed = html_to_pdf(render_html(snapshot, request))
+    progress(JobStep.SEALING)
     pdf = seal_pdf(
-        html_to_pdf(render_html(snapshot, request)),
+        printed,
         stamp_lines=adjustment_stamp_lines(
             adjusted_on=adjustment.adjusted_on, adjusters=[s.name for s in adjustment.signatures]
         ),
@@ -287,6 +307,7 @@ def seal_document(round: AdjustmentRound, kind: str, numbers: tuple[int, ...] = 
         sha256=digest,
         size=len(pdf),
     )
+    progress(JobStep.STORING)
     name = f"{meeting.date:%Y-%m-%d}-{kind}" + "".join(f"-p{n}" for n in numbers) + f"-{digest[:12]}.pdf"
     document.file.save(name, ContentFile(pdf), save=False)
     document.save()

@@ -31,5 +31,7 @@ urlpatterns = [
     path("sammantrade/<int:pk>/justering/", adjustment.adjustment_page, name="adjustment"),
     path("sammantrade/<int:pk>/justering/atgard/", adjustment.adjustment_action, name="adjustment-action"),
     path("sammantrade/<int:pk>/arkiv/", adjustment.export_page, name="export"),
+    path("sammantrade/<int:pk>/forsegling/", adjustment.sealing, name="sealing"),
+    path("sammantrade/<int:pk>/forsegling/igen/", adjustment.sealing_retry, name="sealing-retry"),
     path("sammantrade/<int:pk>/utbyte.json", adjustment.exchange_file, name="exchange-file"),
 ]

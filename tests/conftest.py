@@ -81,6 +81,17 @@ def _static_files_without_collectstatic() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _tasks_run_where_they_are_queued() -> Iterator[None]:
+    """Tests that are not about the worker get its work done at once, inside the queueing call.
+
+    The worker's own tests (tests/integration/test_jobs.py) put the database queue back and run
+    real `manage.py worker` processes.
+    """
+    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _swedish_catalogue_compiled() -> None:
     """Compile the Swedish catalogue if a fresh clone has no (or an older) .mo: messages are tested in Swedish."""
     from django.core.management import call_command

@@ -10,6 +10,7 @@ from minutes.models.adjustment import (
     Verdict,
 )
 from minutes.models.item import Item
+from minutes.models.jobs import JobState, JobStep, SealingJob
 from minutes.models.meeting import Adjuster, Attendance, AttendanceFunction, Meeting, MeetingStatus
 from minutes.models.procedure import (
     Ballot,
@@ -48,6 +49,9 @@ __all__ = [
     "BallotChoice",
     "CastingVote",
     "Item",
+    "JobState",
+    "JobStep",
+    "SealingJob",
     "Meeting",
     "MeetingStatus",
     "Motion",

@@ -9,21 +9,16 @@ papers take their times from it, so the lists' date filters become filters on me
 """
 
 import datetime
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q
+from django.db.models import F, Max, Min, Q
 
 from committee.models import Membership
-from minutes import adjustment
-from minutes.models import AdjustmentRound, Attendance, DocumentKind, Item, RoundState, SealedDocument
+from minutes.models import Attendance
 from minutes.oparl.addresses import Body
 from minutes.oparl.listing import ListQuery
 from minutes.portal.published import published_meetings
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,9 +40,8 @@ def meeting_times(body: Body) -> dict[int, Times]:
             announced=Min("announcements__announced_at", filter=Q(announcements__round__item__isnull=True)),
             sealed=Max("sealed_documents__created_at"),
             committee_modified=F("committee__modified"),
-            owes_public=_owes_public_version(),
         )
-        .values_list("pk", "committee_id", "date", "announced", "sealed", "committee_modified", "owes_public")
+        .values_list("pk", "committee_id", "date", "announced", "sealed", "committee_modified")
     )
     attended = {  # who attended is named in the protocol: a correction of a name changes it
         meeting_id: max(filter(None, (person, replaced)))
@@ -65,46 +59,13 @@ def meeting_times(body: Body) -> dict[int, Times]:
     for committee_id, start, end, modified in memberships.order_by():
         roll[committee_id].append((start or datetime.date.min, end or datetime.date.max, modified))
     times = {}
-    for pk, committee_id, day, announced, sealed, committee_modified, owes_public in rows:
+    for pk, committee_id, day, announced, sealed, committee_modified in rows:
         if announced is None:  # announced in status only: not public until the notice exists
             continue
-        if owes_public:
-            sealed = _seal_public_version(pk) or sealed
         changes = [announced, committee_modified, sealed, attended.get(pk)]
         changes += [modified for start, end, modified in roll[committee_id] if start <= day <= end]
         times[pk] = Times(announced, max(moment for moment in changes if moment is not None))
     return times
-
-
-def _owes_public_version() -> ExpressionWrapper:
-    """A sealed protocol with a confidential § whose public version has not been sealed yet."""
-    meeting = OuterRef("pk")
-    whole = SealedDocument.objects.filter(meeting=meeting, numbers=[], round__item__isnull=True)
-    return ExpressionWrapper(
-        Exists(Item.objects.filter(meeting=meeting, confidential=True))
-        & Exists(whole.filter(kind=DocumentKind.PROTOCOL))
-        & ~Exists(whole.filter(kind=DocumentKind.PUBLIC)),
-        output_field=BooleanField(),
-    )
-
-
-def _seal_public_version(meeting_id: int) -> datetime.datetime | None:
-    """Seal the public version of a protocol with a confidential §, once, as the portal's protocol.pdf does.
-
-    The public reads such a protocol only in its public version, and the API offers it as the
-    meeting's `resultsProtocol`: the first request that finds it missing seals it (seconds,
-    once). One that cannot be sealed now (no seal certificate, say) leaves the meeting without
-    a public protocol file, and the API answering.
-    """
-    try:
-        with transaction.atomic():  # two first requests at once seal it once: the second finds it sealed
-            round = AdjustmentRound.objects.select_for_update().get(
-                meeting_id=meeting_id, state=RoundState.COMPLETED, item__isnull=True
-            )
-            return adjustment.seal_document(round, DocumentKind.PUBLIC).created_at
-    except Exception:
-        logger.exception("The public version of meeting %s could not be sealed", meeting_id)
-        return None
 
 
 def admitted(times: dict[int, Times], query: ListQuery | None = None, *, changes: bool = True) -> list[int]:

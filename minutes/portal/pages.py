@@ -6,14 +6,16 @@ confidential § shows its public heading, never its text, the people in it or th
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from committee.models import Committee, Membership, Party, Person, Role
-from minutes import adjustment
+from minutes import adjustment, jobs
 from minutes.models import (
     Announcement,
     Ballot,
@@ -130,16 +132,35 @@ def protocol_pdf(request: HttpRequest, committee: str, year: int, number: int) -
     meeting = published_meeting(committee, year, number)
     round = adjustment.completed_round(meeting)
     kind = DocumentKind.PUBLIC if meeting.items.filter(confidential=True).exists() else DocumentKind.PROTOCOL
-    return published_file(request, adjustment.seal_document(round, kind))
+    document = round.documents.filter(kind=kind, numbers=[]).first()
+    if document is None:  # its sealing job, queued at adjustment, has not finished yet
+        return being_sealed(request, meeting)
+    return published_file(request, document)
 
 
 @require_safe
 def extract(request: HttpRequest, committee: str, year: int, number: int, item: int) -> HttpResponse:
-    """The sealed extract of one §; a confidential § has none for the public."""
+    """The sealed extract of one §; a confidential § has none for the public.
+
+    Extracts are sealed when first asked for: the first request queues it for a worker.
+    """
     meeting = published_meeting(committee, year, number)
     get_object_or_404(meeting.items, number=item, confidential=False)
     round = adjustment.completed_round(meeting)
-    return published_file(request, adjustment.seal_document(round, DocumentKind.EXTRACT, (item,)))
+    document = round.documents.filter(kind=DocumentKind.EXTRACT, numbers=[item]).first()
+    if document is None:
+        with transaction.atomic():
+            jobs.seal_extracts(round, [item])
+        return being_sealed(request, meeting)
+    return published_file(request, document)
+
+
+def being_sealed(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """503 with Retry-After: the file will exist in a minute, and clients may ask again."""
+    response = render(request, "portal/being_sealed.html", {"meeting": meeting}, status=503)
+    response["Retry-After"] = "30"
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 # What people did, from the data

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committee.permissions import can_announce_meeting, can_export_meeting, can_prepare_meeting, signer_person
-from minutes import adjustment, deadlines
+from minutes import adjustment, deadlines, jobs
 from minutes.exchange import export_meeting
 from minutes.forms import AnnounceForm, ApprovalForm, ExtractChoiceForm, ReopenForm
 from minutes.models import (
@@ -23,10 +24,12 @@ from minutes.models import (
     Announcement,
     DocumentKind,
     Item,
+    JobState,
     Meeting,
     MeetingStatus,
     RoundState,
     SealedDocument,
+    SealingJob,
     TamperedFile,
 )
 
@@ -106,6 +109,8 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
         "reopen_form": forms.get("reopen") or ReopenForm(),
         "announce_form": forms.get("announce") or AnnounceForm(initial={"posted_on": today}),
         "errors": forms.get("errors", []),
+        "sealing_shown": bool(completed),
+        **sealing_context(meeting, request.user),
     }
     return render(request, "minutes/adjustment.html", context, status=400 if forms else 200)
 
@@ -115,6 +120,8 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
 def adjustment_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Send for adjustment, approve, reopen or announce; each checks its own role."""
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    if not can_follow_adjustment(request.user, meeting):  # an outsider learns nothing, whatever is posted
+        raise PermissionDenied
     action = request.POST.get("action")
     item = None
     if request.POST.get("item"):
@@ -188,17 +195,86 @@ def export_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if form.is_valid():
             chosen = form.cleaned_data["numbers"]
-            documents = [adjustment.seal_document(round, DocumentKind.EXTRACT, (n,)) for n in chosen]
+            sealed = {tuple(d.numbers): d for d in round.documents.filter(kind=DocumentKind.EXTRACT)}
+            documents = [sealed[(n,)] for n in chosen if (n,) in sealed]
+            if len(documents) < len(chosen):  # the first time: a worker seals them, the page follows
+                with transaction.atomic():
+                    jobs.seal_extracts(round, chosen)
+                messages.info(request, _("The extracts are being sealed. Download them here when they are ready."))
+                return redirect("minutes:export", meeting.pk)
             if form.cleaned_data["as_zip"] or len(documents) > 1:
                 return _zip(meeting, documents)
             return _file_response(documents[0], attachment=True)
-    documents = SealedDocument.objects.filter(meeting=meeting).order_by("kind", "id")
     return render(
         request,
         "minutes/export.html",
-        {"meeting": meeting, "round": round, "documents": documents, "form": form},
+        {"meeting": meeting, "round": round, "form": form, **sealing_context(meeting, request.user)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# Sealing, on a worker: its progress, and a retry after a failure
+
+
+@login_required
+def sealing(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sealed documents and the jobs still sealing, for the page to ask every few seconds."""
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    if not can_follow_adjustment(request.user, meeting):
+        raise PermissionDenied
+    return render(request, "minutes/_sealing.html", {"meeting": meeting, **sealing_context(meeting, request.user)})
+
+
+@login_required
+@require_POST
+def sealing_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    if not can_export_meeting(request.user, meeting):
+        raise PermissionDenied
+    job_id = request.POST.get("job", "")
+    if not job_id.isdigit():
+        return HttpResponseBadRequest()
+    job = get_object_or_404(SealingJob, pk=int(job_id), round__meeting=meeting)
+    if jobs.retry(job):
+        messages.success(request, _("The sealing is queued again."))
+    return redirect("minutes:adjustment", meeting.pk)
+
+
+def sealing_context(meeting: Meeting, user) -> dict:
+    """The meeting's sealed documents, and its jobs that are under way or failed."""
+    shown = [
+        job
+        for job in SealingJob.objects.filter(round__meeting=meeting).order_by("created_at", "pk")
+        if job.state != JobState.DONE
+    ]
+    return {
+        "documents": SealedDocument.objects.filter(meeting=meeting).order_by("kind", "created_at", "id"),
+        "jobs": [(job, job_status(job)) for job in shown],
+        "polling": any(not job.settled for job in shown),
+        "can_retry": can_export_meeting(user, meeting),
+    }
+
+
+def job_status(job: SealingJob) -> str:
+    """What the job is doing, in words: "Utdrag § 12: förseglar (3 av 5)"."""
+    if job.state == JobState.FAILED:
+        return _("Sealing failed after %(attempts)s attempts: %(reason)s") % {
+            "attempts": job.attempts,
+            "reason": job.error,
+        }
+    if job.state == JobState.QUEUED:
+        waiting = _("Queued, waiting for a worker (%(total)s documents).") % {"total": job.total}
+        if job.error:
+            waiting += " " + _("The last attempt failed: %(reason)s") % {"reason": job.error}
+        return waiting
+    kind = dict(DocumentKind.choices).get(job.document, "")
+    what = f"{kind} § {job.number}" if job.number is not None and job.document == DocumentKind.EXTRACT else kind
+    return _("%(document)s: %(step)s (%(done)s of %(total)s)") % {
+        "document": what,
+        "step": job.get_step_display().lower(),
+        "done": job.done + 1,
+        "total": job.total,
+    }
 
 
 @login_required

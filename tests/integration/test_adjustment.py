@@ -99,7 +99,7 @@ def test_the_last_approval_adjusts_and_seals(meeting, secretary):
 
 def test_the_sealed_pdf_names_who_adjusted_and_when(meeting, secretary, pdf_text):
     round = adjust(meeting, secretary)
-    text = pdf_text(SealedDocument.objects.get(round=round).read_verified())
+    text = pdf_text(SealedDocument.objects.get(round=round, kind=DocumentKind.PROTOCOL).read_verified())
     assert "Ordförande" in text and "Lars Bäck" in text
     assert "Justerat elektroniskt 2016-09-29 kl. 10.00" in text
     assert "Förseglat av Paragraf" in text

@@ -380,9 +380,6 @@ def test_post_to_the_other_committees_objects_is_refused_and_changes_nothing(cli
     assert database() == before
 
 
-@pytest.mark.xfail(
-    strict=True, reason="minutes/views/adjustment.py answers an unknown action with 400 before it checks any role"
-)
 def test_adjustment_action_refuses_an_outsider_whatever_the_action(client, a, b):
     client.force_login(a.secretary)
     before = database()

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from committee.models import Committee
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Loaded the demo: {meeting} (meeting {meeting.pk}).")
         if not draft:
             recent = publish_demo(meeting)
+            call_command("worker", batch=True, verbosity=0)  # seal them now, so the demo opens complete
             self.stdout.write(
                 f"Adjusted, sealed and announced it, and the recent meeting {recent} (meeting {recent.pk})."
             )

@@ -1,0 +1,171 @@
+"""Sealing an adjusted protocol on a worker, never in a web request.
+
+The last approval queues a `SealingJob` in the same transaction that completes the round. A
+worker (`manage.py worker`) takes the task, claims the job and seals its documents in order:
+the protocol and its public version when a § is confidential; extracts are sealed the same way
+when they are first asked for. Each step is written to the job, which the page shows while the
+user waits.
+
+The job row is the lock. A worker claims it with one conditional UPDATE and keeps it by its
+heartbeat; a second task for the same job finds it claimed and does nothing. A worker that dies
+stops beating, and `requeue_stalled()` hands its job to the next worker. A failure is retried
+`PARAGRAF_TASK_ATTEMPTS` times in all, then the job is shown as failed with its reason, and the
+protocol stays adjusted and unsealed until someone retries it.
+"""
+
+import datetime
+import logging
+import os
+import socket
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.tasks import task, task_backends
+from django.utils import timezone
+
+from minutes.models import AdjustmentRound, DocumentKind, JobState, JobStep, SealingJob
+
+logger = logging.getLogger(__name__)
+
+Document = tuple[str, tuple[int, ...]]
+
+
+class LostJob(Exception):
+    """Another worker took the job over, having taken this one for dead."""
+
+
+@task()
+def seal_round(job_id: int) -> str:
+    return run(job_id)
+
+
+def start(round: AdjustmentRound, documents: list[Document] | None = None) -> SealingJob:
+    """Queue the sealing of a completed round's documents (by default its protocol).
+
+    Call it inside the transaction that asks for it: the job and its task commit with it.
+    """
+    documents = planned(round) if documents is None else documents
+    job = SealingJob.objects.create(
+        round=round, documents=[[kind, list(numbers)] for kind, numbers in documents], total=len(documents)
+    )
+    seal_round.enqueue(job.pk)
+    return job
+
+
+def seal_extracts(round: AdjustmentRound, numbers: list[int]) -> SealingJob | None:
+    """Queue the extracts of these §§ that are neither sealed nor already on their way."""
+    sealed = {tuple(d.numbers) for d in round.documents.filter(kind=DocumentKind.EXTRACT)}
+    coming = {
+        tuple(numbers)
+        for job in round.sealing_jobs.exclude(state__in=(JobState.DONE, JobState.FAILED))
+        for kind, numbers in job.documents
+        if kind == DocumentKind.EXTRACT
+    }
+    missing = [(DocumentKind.EXTRACT, (n,)) for n in numbers if (n,) not in sealed | coming]
+    return start(round, missing) if missing else None
+
+
+def retry(job: SealingJob) -> bool:
+    """Queue a failed job again with its attempts renewed; False if it was not failed."""
+    with transaction.atomic():
+        queued = SealingJob.objects.filter(pk=job.pk, state=JobState.FAILED).update(
+            state=JobState.QUEUED, step=JobStep.WAITING, attempts=0, worker="", finished_at=None
+        )
+        if queued:
+            seal_round.enqueue(job.pk)
+    return bool(queued)
+
+
+def planned(round: AdjustmentRound) -> list[Document]:
+    """What a completed round is sealed as: the protocol and its public version, or the § adjusted at once."""
+    if round.item_id is not None:
+        return [(DocumentKind.EXTRACT, (round.item.number,))]
+    documents: list[Document] = [(DocumentKind.PROTOCOL, ())]
+    if round.meeting.items.filter(confidential=True).exists():
+        documents.append((DocumentKind.PUBLIC, ()))
+    return documents
+
+
+def run(job_id: int, *, worker: str | None = None) -> str:
+    """Seal what the job's round needs, unless another worker holds the job; says what happened."""
+    from minutes import adjustment
+
+    worker = worker or worker_name()
+    job = _claim(job_id, worker)
+    if job is None:
+        return "taken"
+    documents = [(kind, tuple(numbers)) for kind, numbers in job.documents]
+    try:
+        for done, (kind, numbers) in enumerate(documents):
+
+            def progress(step: str, kind: str = kind, numbers: tuple[int, ...] = numbers, done: int = done) -> None:
+                _beat(job, worker, step=step, document=kind, number=numbers[0] if numbers else None, done=done)
+
+            progress(JobStep.RENDERING)
+            with transaction.atomic():  # a failure leaves no half-recorded document behind
+                adjustment.seal_document(job.round, kind, numbers, progress=progress)
+        _beat(job, worker, state=JobState.DONE, step=JobStep.FINISHED, done=len(documents), finished_at=timezone.now())
+        return "done"
+    except LostJob:
+        return "lost"
+    except Exception as error:
+        logger.exception("Sealing job %s failed (attempt %s)", job.pk, job.attempts)
+        return _fail(job, worker, reason=str(error) or type(error).__name__)
+
+
+def requeue_stalled(now: datetime.datetime | None = None) -> int:
+    """Hand the jobs of workers that stopped beating to the next worker; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.PARAGRAF_TASK_STALL_SECONDS)
+    handed = 0
+    for job in SealingJob.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=cutoff):
+        with transaction.atomic():
+            reason = f"Arbetsprocessen {job.worker} slutade svara under steget {job.get_step_display().lower()}."
+            handed += _fail(job, job.worker, reason=reason, delay=0) == "queued"
+    return handed
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def _claim(job_id: int, worker: str) -> SealingJob | None:
+    now = timezone.now()
+    stalled = now - datetime.timedelta(seconds=settings.PARAGRAF_TASK_STALL_SECONDS)
+    claimed = (
+        SealingJob.objects.filter(pk=job_id)
+        .filter(Q(state=JobState.QUEUED) | Q(state=JobState.RUNNING, heartbeat_at__lt=stalled))
+        .update(state=JobState.RUNNING, worker=worker, heartbeat_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return SealingJob.objects.select_related("round__meeting__committee", "round__item").get(pk=job_id)
+
+
+def _beat(job: SealingJob, worker: str, **fields) -> None:
+    """Record progress, which is also the heartbeat; a job taken over in the meantime is left alone."""
+    if not SealingJob.objects.filter(pk=job.pk, worker=worker, state=JobState.RUNNING).update(
+        heartbeat_at=timezone.now(), **fields
+    ):
+        raise LostJob(job.pk)
+
+
+def _fail(job: SealingJob, worker: str, *, reason: str, delay: int | None = None) -> str:
+    """Queue the job again while attempts remain, or give it up with the reason shown on the page."""
+    job.refresh_from_db(fields=["attempts"])
+    owned = SealingJob.objects.filter(pk=job.pk, worker=worker, state=JobState.RUNNING)
+    if job.attempts < settings.PARAGRAF_TASK_ATTEMPTS:
+        if owned.update(state=JobState.QUEUED, step=JobStep.WAITING, worker="", error=reason):
+            _enqueue_later(job.pk, seconds=5 * job.attempts if delay is None else delay)
+            return "queued"
+    elif owned.update(state=JobState.FAILED, error=reason, finished_at=timezone.now()):
+        return "failed"
+    return "lost"
+
+
+def _enqueue_later(job_id: int, *, seconds: int) -> None:
+    if seconds and task_backends[seal_round.backend].supports_defer:
+        seal_round.using(run_after=timezone.now() + datetime.timedelta(seconds=seconds)).enqueue(job_id)
+    else:
+        seal_round.enqueue(job_id)

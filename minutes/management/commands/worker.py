@@ -1,0 +1,47 @@
+"""`manage.py worker`: django-tasks-db's worker, plus the hand-over of jobs whose worker died.
+
+django-tasks-db leaves the task of a killed worker marked as running for ever. Paragraf's jobs
+carry their own heartbeat, so between batches this worker queues again the jobs whose worker
+stopped beating (`minutes.jobs.requeue_stalled`); the job's claim keeps a job from running twice.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from minutes import jobs
+
+
+class Command(BaseCommand):
+    help = "Run a background worker: render and seal protocols (run one or more per installation)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds to wait when there is nothing to do.")
+        parser.add_argument("--batch", action="store_true", help="Do what is queued, then exit.")
+
+    def handle(self, *, interval: float, batch: bool, verbosity: int, **options) -> None:
+        worker_id = f"{jobs.worker_name()}:{get_random_string(6)}"
+        while True:
+            close_old_connections()
+            handed = jobs.requeue_stalled()
+            if handed and verbosity:
+                self.stdout.write(f"Queued again {handed} job(s) of a worker that stopped.")
+            worker = Worker(
+                queue_names=["default"],
+                interval=0,
+                batch=True,  # returns when the queue is empty, so stalled jobs are looked for again
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=[],
+            )
+            if not batch:  # a batch run inside another command leaves that command's signals alone
+                worker.configure_signals()
+            worker.run()
+            if batch or not worker.running:  # --batch, or asked to stop (SIGTERM) during a task
+                return
+            time.sleep(interval)
