@@ -56,7 +56,17 @@ def database_from_url(url: str) -> dict:
         "HOST": parts.hostname or "",
         "PORT": str(port or ""),
         # A pool keeps connections warm; psycopg's pool reconnects after a server restart.
-        "OPTIONS": {"pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 10)}},
+        "OPTIONS": {
+            "pool": {
+                "min_size": 1,
+                "max_size": env_int("DATABASE_POOL_SIZE", 10),
+                # A synchronous worker holds one connection at a time: waiting only happens when the
+                # database is down, and a short wait frees the worker (and the health check) sooner.
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            }
+        },
+        # Connections cut by a database restart are noticed before use instead of failing a request.
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": env_str("DATABASE_TEST_NAME") or None},
     }
 
@@ -222,6 +232,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if env_bool("PARAGRAF_PRODUCTION") else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer's health check may come over plain HTTP
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

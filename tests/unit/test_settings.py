@@ -78,13 +78,15 @@ def test_database_from_url_reads_every_part():
         "PASSWORD": "s@cret",
         "HOST": "db.example",
         "PORT": "6543",
-        "OPTIONS": {"pool": {"min_size": 1, "max_size": 10}},
+        "OPTIONS": {"pool": {"min_size": 1, "max_size": 10, "timeout": 10}},
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": None},
     }
 
 
 def test_database_from_url_minimal_url_gets_defaults(monkeypatch):
     monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
+    monkeypatch.setenv("DATABASE_POOL_TIMEOUT", "4")
     monkeypatch.setenv("DATABASE_TEST_NAME", "test_elsewhere")
 
     database = database_from_url("postgres://localhost")
@@ -96,7 +98,8 @@ def test_database_from_url_minimal_url_gets_defaults(monkeypatch):
         "PASSWORD": "",
         "HOST": "localhost",
         "PORT": "",
-        "OPTIONS": {"pool": {"min_size": 1, "max_size": 3}},
+        "OPTIONS": {"pool": {"min_size": 1, "max_size": 3, "timeout": 4}},
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": "test_elsewhere"},
     }
 
