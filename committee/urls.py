@@ -1,8 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from committee.health import health
+from minutes.oparl import views as oparl
 from minutes.views import adjustment, public
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("verifiera/", public.verify, name="verify"),
     path("forseglat/<str:sha256>.pdf", adjustment.sealed_file, name="sealed-file"),
     path("oparl/v1/", include("minutes.oparl.urls")),
+    path("oparl/", oparl.root),  # the entry point of the one version there is
+    re_path(r"^oparl/(?P<path>.*)$", oparl.not_found),  # a JSON 404, as clients of the API expect
     path("", include("minutes.urls")),
     # The public portal, in Swedish at /protokoll/ and in English at /en/protokoll/.
     *i18n_patterns(path("protokoll/", include("minutes.portal.urls")), prefix_default_language=False),

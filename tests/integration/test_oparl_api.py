@@ -460,6 +460,18 @@ def test_bad_input_is_a_json_error(client, published, path, status):
     assert response.json()["status"] == status
 
 
+@pytest.mark.parametrize("path", ["/oparl/v2/system", "/oparl/nothing", "/oparl/v1x"])
+def test_addresses_beside_the_version_are_json_errors_too(client, path):
+    response = client.get(path)
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json; charset=utf-8")
+    assert response.json()["status"] == 404
+
+
+def test_the_entry_point_leads_to_the_system(client):
+    response = client.get("/oparl/")
+    assert (response.status_code, response["Location"]) == (302, "/oparl/v1/system")
+
+
 def test_the_api_is_read_only(client, published):
     response = client.post(ROOT + "system")
     assert (response.status_code, response.json()["status"], response["Allow"]) == (405, 405, "GET, HEAD")
