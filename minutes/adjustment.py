@@ -362,4 +362,5 @@ def announce(
         if item is None:
             _update(Meeting, meeting.pk, status=MeetingStatus.ANNOUNCED)
             search_index.index_meeting(meeting)
+            jobs.seal_public_version(round)
         return announcement

@@ -28,11 +28,13 @@ from minutes.models import (
     Meeting,
     Motion,
     MotionMover,
+    Preview,
     Proposition,
     Recusal,
     Reservation,
     ReservationMember,
     SealedDocument,
+    SealingJob,
     Statement,
     StatementAuthor,
 )
@@ -479,3 +481,19 @@ class SearchEntryAdmin(RecordAdmin):
     list_display = ["item", "committee", "year", "dnr", "has_vote", "has_reservation"]
     list_select_related = ["item", "committee"]
     exclude = ["folded_title", "folded_text", "vector", "people", "parties"]
+
+
+@admin.register(SealingJob)
+class SealingJobAdmin(RecordAdmin):
+    """Workers write the jobs; the secretariat retries a failed one from the adjustment page."""
+
+    list_display = ["round", "state", "step", "done", "total", "attempts", "worker", "created_at", "finished_at"]
+    list_filter = ["state"]
+    list_select_related = ["round__meeting__committee", "round__item"]
+
+
+@admin.register(Preview)
+class PreviewAdmin(RecordAdmin):
+    list_display = ["meeting", "public", "state", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["meeting__committee"]

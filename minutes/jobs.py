@@ -2,8 +2,8 @@
 
 The last approval queues a `SealingJob` in the same transaction that completes the round. A
 worker (`manage.py worker`) takes the task, claims the job and seals its documents in order:
-the protocol and its public version when a § is confidential; extracts are sealed the same way
-when they are first asked for. Each step is written to the job, which the page shows while the
+the protocol at once, its public version (when a § is confidential) at the announcement, and
+extracts when they are first asked for. Each step is written to the job, which the page shows while the
 user waits.
 
 The job row is the lock. A worker claims it with one conditional UPDATE and keeps it by its
@@ -19,12 +19,13 @@ import os
 import socket
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.tasks import task, task_backends
 from django.utils import timezone
 
-from minutes.models import AdjustmentRound, DocumentKind, JobState, JobStep, SealingJob
+from minutes.models import AdjustmentRound, DocumentKind, JobState, JobStep, Preview, SealingJob
 
 logger = logging.getLogger(__name__)
 
@@ -78,13 +79,21 @@ def retry(job: SealingJob) -> bool:
 
 
 def planned(round: AdjustmentRound) -> list[Document]:
-    """What a completed round is sealed as: the protocol and its public version, or the § adjusted at once."""
+    """What a completed round is sealed as at once: the protocol, or the § adjusted on its own."""
     if round.item_id is not None:
         return [(DocumentKind.EXTRACT, (round.item.number,))]
-    documents: list[Document] = [(DocumentKind.PROTOCOL, ())]
-    if round.meeting.items.filter(confidential=True).exists():
-        documents.append((DocumentKind.PUBLIC, ()))
-    return documents
+    return [(DocumentKind.PROTOCOL, ())]
+
+
+def seal_public_version(round: AdjustmentRound) -> SealingJob | None:
+    """Queue the public version of an announced protocol with a confidential §: the portal's PDF.
+
+    It is sealed after the announcement, whose dates it prints, and only where it differs from
+    the protocol.
+    """
+    if round.item_id is not None or not round.meeting.items.filter(confidential=True).exists():
+        return None
+    return start(round, [(DocumentKind.PUBLIC, ())])
 
 
 def run(job_id: int, *, worker: str | None = None) -> str:
@@ -169,3 +178,43 @@ def _enqueue_later(job_id: int, *, seconds: int) -> None:
         seal_round.using(run_after=timezone.now() + datetime.timedelta(seconds=seconds)).enqueue(job_id)
     else:
         seal_round.enqueue(job_id)
+
+
+# Previews: a draft protocol printed to PDF for reading, by a worker too
+
+
+def ask_preview(meeting_id: int, *, public: bool, digest: str) -> Preview:
+    """The preview of the protocol whose HTML has this digest, queued for a worker if it is new."""
+    with transaction.atomic():
+        preview, created = Preview.objects.get_or_create(meeting_id=meeting_id, public=public, digest=digest)
+        if created:
+            print_preview.enqueue(preview.pk)
+    preview.refresh_from_db()
+    return preview
+
+
+@task()
+def print_preview(preview_id: int) -> str:
+    """Print the protocol as it stands now; older previews of the meeting are removed."""
+    from minutes.protocol.pdf import html_to_pdf
+    from minutes.protocol.preview import protocol_html
+
+    if not Preview.objects.filter(pk=preview_id, state=JobState.QUEUED).update(state=JobState.RUNNING):
+        return "taken"
+    preview = Preview.objects.select_related("meeting__committee").get(pk=preview_id)
+    try:
+        pdf = html_to_pdf(protocol_html(preview.meeting, public=preview.public))
+        preview.file.save(
+            f"{preview.digest[:16]}{'-public' if preview.public else ''}.pdf", ContentFile(pdf), save=False
+        )
+    except Exception as error:
+        logger.exception("Preview %s could not be printed", preview_id)
+        Preview.objects.filter(pk=preview_id).update(state=JobState.FAILED, error=str(error) or type(error).__name__)
+        return "failed"
+    Preview.objects.filter(pk=preview_id).update(state=JobState.DONE, file=preview.file.name)
+    for old in Preview.objects.filter(
+        meeting_id=preview.meeting_id, public=preview.public, state=JobState.DONE
+    ).exclude(pk=preview_id):
+        old.file.delete(save=False)
+        old.delete()
+    return "done"

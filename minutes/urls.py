@@ -15,6 +15,7 @@ urlpatterns = [
     path("sammantrade/<int:pk>/historik/", audit.audit_trail, name="audit-trail"),
     path("sammantrade/<int:pk>/paragraf/<int:number>/historik/", audit.audit_trail, name="item-audit-trail"),
     path("sammantrade/<int:pk>/protokoll.<str:fmt>", protocol.protocol_document, name="protocol-document"),
+    path("sammantrade/<int:pk>/utskrift/<int:preview>/", protocol.preview_state, name="preview-state"),
     path(
         "sammantrade/<int:pk>/paragraf/<int:number>.<str:fmt>",
         protocol.protocol_document,

@@ -10,7 +10,7 @@ from minutes.models.adjustment import (
     Verdict,
 )
 from minutes.models.item import Item
-from minutes.models.jobs import JobState, JobStep, SealingJob
+from minutes.models.jobs import JobState, JobStep, Preview, SealingJob
 from minutes.models.meeting import Adjuster, Attendance, AttendanceFunction, Meeting, MeetingStatus
 from minutes.models.procedure import (
     Ballot,
@@ -51,6 +51,7 @@ __all__ = [
     "Item",
     "JobState",
     "JobStep",
+    "Preview",
     "SealingJob",
     "Meeting",
     "MeetingStatus",

@@ -1,14 +1,18 @@
 """The protocol as a document: the full protocol, one §, or an extract, as HTML, text or PDF."""
 
 import datetime
+import hashlib
+import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 
 from committee.permissions import can_prepare_meeting
-from minutes.models import Meeting
+from minutes import jobs
+from minutes.models import JobState, Meeting, Preview
+from minutes.protocol.preview import protocol_html
 from minutes.protocol.render import Request, render_html, render_text
 from minutes.protocol.snapshot import build_snapshot
 from minutes.views.adjustment import can_follow_adjustment
@@ -28,6 +32,8 @@ def protocol_document(
     if fmt not in CONTENT_TYPES:
         raise Http404
     public = request.GET.get("version") == "public"
+    if fmt == "pdf" and number is None and kind == "protocol":
+        return _whole_protocol_pdf(request, meeting, public=public)
     snapshot = build_snapshot(meeting)
     if number is not None and number not in {item.number for item in snapshot.items}:
         raise Http404
@@ -47,3 +53,24 @@ def protocol_document(
         name = f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}" + (f"-p{number}" if number else "")
         response["Content-Disposition"] = f'inline; filename="{name}{"-public" if public else ""}.{fmt}"'
     return response
+
+
+def _whole_protocol_pdf(request: HttpRequest, meeting: Meeting, *, public: bool) -> HttpResponse:
+    """Printing a whole protocol takes seconds: a worker does it, and the page waits for it."""
+    html = protocol_html(meeting, public=public)
+    preview = jobs.ask_preview(meeting.pk, public=public, digest=hashlib.sha256(html.encode()).hexdigest())
+    if preview.state == JobState.DONE:
+        name = f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}{'-public' if public else ''}.pdf"
+        with preview.file.open("rb") as handle:
+            data = handle.read()
+        return FileResponse(io.BytesIO(data), content_type="application/pdf", filename=name)
+    return render(request, "minutes/preview.html", {"meeting": meeting, "preview": preview}, status=202)
+
+
+@login_required
+def preview_state(request: HttpRequest, pk: int, preview: int) -> HttpResponse:
+    """Whether the preview is printed yet: the waiting page asks every two seconds."""
+    found = get_object_or_404(Preview.objects.select_related("meeting__committee"), pk=preview, meeting_id=pk)
+    if not (can_prepare_meeting(request.user, found.meeting) or can_follow_adjustment(request.user, found.meeting)):
+        raise PermissionDenied
+    return render(request, "minutes/_preview_state.html", {"meeting": found.meeting, "preview": found})

@@ -133,7 +133,7 @@ def test_a_disagreement_is_recorded_and_printed(meeting, secretary, pdf_text):
     adjustment.approve(round, user=chair)
     approval = adjustment.approve(round, user=adjuster, disagreement="§ 4 återger inte <b>mitt</b> yrkande.")
     assert approval.verdict == Verdict.DISAGREED
-    text = pdf_text(SealedDocument.objects.get(round=round).read_verified())
+    text = pdf_text(SealedDocument.objects.get(round=round, kind=DocumentKind.PROTOCOL).read_verified())
     assert "justerade protokollet med följande avvikande mening" in text
     assert "§ 4 återger inte <b>mitt</b> yrkande." in text
 
@@ -211,7 +211,7 @@ def test_an_extract_is_sealed_once(meeting, secretary, pdf_text):
 
 def test_a_tampered_stored_file_is_refused_on_read(meeting, secretary):
     round = adjust(meeting, secretary)
-    document = SealedDocument.objects.get(round=round)
+    document = SealedDocument.objects.get(round=round, kind=DocumentKind.PROTOCOL)
     with open(document.file.path, "r+b") as handle:
         handle.seek(200)
         handle.write(b"X")

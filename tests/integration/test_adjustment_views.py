@@ -95,7 +95,7 @@ def test_the_chair_and_the_adjuster_approve_and_the_protocol_is_sealed(client, m
     assert round.state == RoundState.COMPLETED
     page = client.get(reverse("minutes:adjustment", args=[meeting.pk])).content.decode()
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
-    document = SealedDocument.objects.get(round=round)
+    document = SealedDocument.objects.get(round=round, kind=DocumentKind.PROTOCOL)
     assert document.sha256 in page
 
 
@@ -202,7 +202,7 @@ def test_a_sealed_file_with_a_confidential_item_stays_with_the_secretariat(clien
 
 def test_verification_page_names_the_protocol(client, meeting):
     round = adjusted(meeting)
-    data = SealedDocument.objects.get(round=round).read_verified()
+    data = SealedDocument.objects.get(round=round, kind=DocumentKind.PROTOCOL).read_verified()
     upload = io.BytesIO(data)
     upload.name = "protokoll.pdf"
     page = client.post(reverse("verify"), {"file": upload}).content.decode()

@@ -17,8 +17,10 @@ from minutes.models import (
     Motion,
     MotionKind,
     MotionMover,
+    Preview,
     Recusal,
     SealedDocument,
+    SealingJob,
 )
 from minutes.models.search import SearchEntry
 from minutes.services import add_motion
@@ -33,8 +35,8 @@ MODELS = [
     # The audit trail's historical rows are read on its own pages, never in the admin.
     if not model._meta.auto_created and not hasattr(model, "instance_type")
 ]
-# The adjustment's records (written by Paragraf once) and the search index: read-only in the admin.
-RECORDS = [AdjustmentRound, Approval, SealedDocument, Announcement, SearchEntry]
+# The adjustment's records (written by Paragraf once), the workers' jobs and the search index: read-only.
+RECORDS = [AdjustmentRound, Approval, SealedDocument, Announcement, SearchEntry, SealingJob, Preview]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 
 

@@ -16,7 +16,17 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from minutes import adjustment, jobs
-from minutes.models import DocumentKind, JobState, JobStep, MeetingStatus, RoundState, SealedDocument, SealingJob
+from minutes.models import (
+    DocumentKind,
+    JobState,
+    JobStep,
+    Meeting,
+    MeetingStatus,
+    Preview,
+    RoundState,
+    SealedDocument,
+    SealingJob,
+)
 from tests.conftest import SEAL_PASSWORD
 from tests.integration.test_adjustment import adjust, at, signer_users
 
@@ -85,8 +95,7 @@ def test_the_last_approval_queues_the_sealing_and_returns_at_once(meeting, secre
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.ADJUSTED and round.state == RoundState.COMPLETED
     job = SealingJob.objects.get(round=round)
-    assert (job.state, job.step, job.total) == (JobState.QUEUED, JobStep.WAITING, 2)  # protocol, public version
-    assert [kind for kind, _numbers in job.documents] == [DocumentKind.PROTOCOL, DocumentKind.PUBLIC]
+    assert (job.state, job.step, job.total, job.documents) == (JobState.QUEUED, JobStep.WAITING, 1, [["protocol", []]])
     assert not SealedDocument.objects.exists()
     assert DBTaskResult.objects.filter(task_path="minutes.jobs.seal_round", status="READY").count() == 1
 
@@ -101,7 +110,7 @@ def test_a_worker_seals_and_the_page_shows_the_files_without_polling(meeting, se
     round = adjust(meeting, secretary)
     finish(worker(settings, "--batch"))
     job = SealingJob.objects.get(round=round)
-    assert (job.state, job.step, job.done, job.attempts) == (JobState.DONE, JobStep.FINISHED, 2, 1)
+    assert (job.state, job.step, job.done, job.attempts) == (JobState.DONE, JobStep.FINISHED, 1, 1)
     protocol = SealedDocument.objects.get(round=round, kind=DocumentKind.PROTOCOL)
     assert protocol.read_verified().startswith(b"%PDF")
 
@@ -112,6 +121,7 @@ def test_a_worker_seals_and_the_page_shows_the_files_without_polling(meeting, se
 
 
 def test_progress_names_each_document_and_step(meeting, secretary, monkeypatch):
+    round = adjust(meeting, secretary)
     seen = []
     beat = jobs._beat
 
@@ -121,15 +131,15 @@ def test_progress_names_each_document_and_step(meeting, secretary, monkeypatch):
         seen.append((job.document, job.step, job.done, job.state))
 
     monkeypatch.setattr(jobs, "_beat", recording)
-    adjust(meeting, secretary)  # the test queue runs the task where it is queued
-    steps = [(document, step) for document, step, _done, state in seen if state == JobState.RUNNING]
+    jobs.seal_extracts(round, [3, 10])  # the test queue runs the task where it is queued
+    steps = [(document, step, done) for document, step, done, state in seen if state == JobState.RUNNING]
     assert steps == [
-        (DocumentKind.PROTOCOL, JobStep.RENDERING),
-        (DocumentKind.PROTOCOL, JobStep.SEALING),
-        (DocumentKind.PROTOCOL, JobStep.STORING),
-        (DocumentKind.PUBLIC, JobStep.RENDERING),
-        (DocumentKind.PUBLIC, JobStep.SEALING),
-        (DocumentKind.PUBLIC, JobStep.STORING),
+        (DocumentKind.EXTRACT, JobStep.RENDERING, 0),
+        (DocumentKind.EXTRACT, JobStep.SEALING, 0),
+        (DocumentKind.EXTRACT, JobStep.STORING, 0),
+        (DocumentKind.EXTRACT, JobStep.RENDERING, 1),
+        (DocumentKind.EXTRACT, JobStep.SEALING, 1),
+        (DocumentKind.EXTRACT, JobStep.STORING, 1),
     ]
     assert seen[-1][1:] == (JobStep.FINISHED, 2, JobState.DONE)
 
@@ -172,7 +182,7 @@ def test_a_storage_that_refuses_fails_visibly_after_bounded_retries_and_can_be_r
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.state == JobState.DONE and job.attempts == 1
-    assert SealedDocument.objects.filter(round=round).count() == 2
+    assert SealedDocument.objects.filter(round=round).count() == 1
 
 
 def test_only_the_secretariat_retries(meeting, secretary, client):
@@ -198,9 +208,7 @@ def test_two_workers_never_run_one_job_twice(meeting, secretary, queue, settings
         assert (each.state, each.attempts) == (JobState.DONE, 1)
     outcomes = sorted(r.return_value for r in DBTaskResult.objects.filter(task_path="minutes.jobs.seal_round"))
     assert outcomes == ["done", "done", "taken", "taken", "taken", "taken"]
-    for kind, numbers in [(DocumentKind.PROTOCOL, []), (DocumentKind.PUBLIC, [])] + [
-        (DocumentKind.EXTRACT, [n]) for n in (1, 2, 3)
-    ]:
+    for kind, numbers in [(DocumentKind.PROTOCOL, [])] + [(DocumentKind.EXTRACT, [n]) for n in (1, 2, 3)]:
         assert SealedDocument.objects.filter(round=round, kind=kind, numbers=numbers).count() == 1
 
 
@@ -249,3 +257,36 @@ def test_a_stalled_job_past_its_attempts_is_given_up(meeting, secretary, setting
     assert jobs.requeue_stalled() == 0
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "slutade svara" in job.error
+
+
+def test_a_whole_protocol_pdf_is_printed_by_a_worker_while_the_page_waits(meeting, secretary, queue, client):
+    client.force_login(secretary)
+    url = reverse("minutes:protocol-document", args=[meeting.pk, "pdf"])
+    waiting = client.get(url)
+    assert waiting.status_code == 202
+    preview = Preview.objects.get(meeting=meeting)
+    state = reverse("minutes:preview-state", args=[meeting.pk, preview.pk])
+    assert f'hx-get="{state}"' in waiting.content.decode()
+    assert client.get(url).status_code == 202 and Preview.objects.count() == 1  # asked twice, printed once
+
+    assert jobs.print_preview.call(preview.pk) == "done"  # what the worker does with the queued task
+    fragment = client.get(state).content.decode()
+    assert "hx-trigger" not in fragment and url in fragment
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+
+    Meeting.objects.filter(pk=meeting.pk).update(place="Rådhuset, sal 3")  # the protocol changed
+    assert client.get(url).status_code == 202
+    newer = Preview.objects.exclude(pk=preview.pk).get()
+    assert jobs.print_preview.call(newer.pk) == "done"
+    assert list(Preview.objects.values_list("pk", flat=True)) == [newer.pk]  # the old print is gone
+    assert client.get(url).status_code == 200
+
+
+def test_the_print_state_is_for_the_secretariat_and_signers_only(meeting, secretary, queue, client):
+    client.force_login(secretary)
+    client.get(reverse("minutes:protocol-document", args=[meeting.pk, "pdf"]))
+    preview = Preview.objects.get(meeting=meeting)
+    outsider = User.objects.create_user("utomstaende", password="x")
+    client.force_login(outsider)
+    assert client.get(reverse("minutes:preview-state", args=[meeting.pk, preview.pk])).status_code == 403
