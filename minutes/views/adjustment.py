@@ -195,11 +195,11 @@ def export_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if form.is_valid():
             chosen = form.cleaned_data["numbers"]
+            with transaction.atomic():  # queues what is neither sealed nor on its way
+                jobs.seal_extracts(round, chosen)
             sealed = {tuple(d.numbers): d for d in round.documents.filter(kind=DocumentKind.EXTRACT)}
             documents = [sealed[(n,)] for n in chosen if (n,) in sealed]
             if len(documents) < len(chosen):  # the first time: a worker seals them, the page follows
-                with transaction.atomic():
-                    jobs.seal_extracts(round, chosen)
                 messages.info(request, _("The extracts are being sealed. Download them here when they are ready."))
                 return redirect("minutes:export", meeting.pk)
             if form.cleaned_data["as_zip"] or len(documents) > 1:

@@ -311,11 +311,11 @@ def test_drafts_and_unannounced_protocols_are_absent(client, published):
 
 
 def test_files_are_the_public_sealed_pdfs_and_serve_them(client, published):
-    # The demo has a confidential §: its sealed protocol is never offered, its public version is (sealed when asked).
+    # The demo has a confidential §: its sealed protocol is never offered, its public version
+    # (sealed by a worker at the announcement) is.
     protocol = SealedDocument.objects.get(meeting=published, kind=DocumentKind.PROTOCOL)
-    assert not SealedDocument.objects.filter(meeting=published, kind=DocumentKind.PUBLIC).exists()
-    meeting = get(client, f"{BODY}/meeting/{published.pk}")
     public = SealedDocument.objects.get(meeting=published, kind=DocumentKind.PUBLIC)
+    meeting = get(client, f"{BODY}/meeting/{published.pk}")
     file = meeting["resultsProtocol"]
     assert (file["id"], file["mimeType"], file["size"], file["sha256Checksum"]) == (
         f"{BODY}/file/{public.pk}",
@@ -330,7 +330,7 @@ def test_files_are_the_public_sealed_pdfs_and_serve_them(client, published):
     assert hashlib.sha256(data).hexdigest() == file["sha256Checksum"]
     assert get(client, file["id"]) == file
     get(client, f"{BODY}/meeting/{published.pk}")
-    assert SealedDocument.objects.filter(meeting=published, kind=DocumentKind.PUBLIC).count() == 1  # sealed once
+    assert SealedDocument.objects.filter(meeting=published, kind=DocumentKind.PUBLIC).count() == 1  # reads seal nothing
 
     recent = Meeting.objects.exclude(pk=published.pk).get(status=MeetingStatus.ANNOUNCED)
     assert sorted(f["id"] for f in everything(client, "files")) == sorted(

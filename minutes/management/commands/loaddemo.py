@@ -1,7 +1,7 @@
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from committee.models import Committee
+from minutes import jobs
 from minutes.demo import demo_logins, load_demo, publish_demo
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Loaded the demo: {meeting} (meeting {meeting.pk}).")
         if not draft:
             recent = publish_demo(meeting)
-            call_command("worker", batch=True, verbosity=0)  # seal them now, so the demo opens complete
+            jobs.run_queued()  # seal them now, so the demo opens complete
             self.stdout.write(
                 f"Adjusted, sealed and announced it, and the recent meeting {recent} (meeting {recent.pk})."
             )
