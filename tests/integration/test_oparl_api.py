@@ -514,7 +514,9 @@ def test_a_page_of_cached_meetings_reads_only_what_tells_it_they_are_unchanged(c
     first = get(client, f"{BODY}/agenda-items")
     with CaptureQueriesContext(connection) as queries:
         again = get(client, f"{BODY}/agenda-items")
-    assert (again, len(queries)) == (first, 6)
+    reads = [q["sql"] for q in queries if "paragraf_cache" not in q["sql"]]
+    assert (again, len(reads)) == (first, 6)
+    assert len(queries) - len(reads) <= 1  # the cache's own read, when the cache is the database
     Person.objects.filter(last_name="Bäck").update(first_name="Lasse", modified=timezone.now())
     renamed = get(client, f"{BODY}/agenda-items")
     movers = [m["name"] for a in renamed["data"] for motion in a["paragraf:motions"] for m in motion["movers"]]
