@@ -18,9 +18,7 @@ import json
 import math
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,6 +26,9 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from servers import free_port, setup_django, start_gunicorn, stop  # noqa: E402
 
 SYSTEM = "/oparl/v1/system"
 LISTS = [
@@ -43,30 +44,6 @@ LISTS = [
     "legislativeTermList",
 ]
 TARGET_P95_MS = 100.0
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "committee.settings")
-    import django
-
-    django.setup()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not listen on {port}")
 
 
 def p95(values: list[float]) -> float:
@@ -234,11 +211,8 @@ def main() -> int:
         parser.error("no announced meetings in this database: build them with bench/decade.py first")
 
     port = free_port()
-    env = {**os.environ, "DJANGO_DEBUG": "0"}
-    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "committee.wsgi", "-w", str(args.workers)]
-    server = subprocess.Popen([*gunicorn, "-b", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    server = start_gunicorn(port, workers=args.workers)
     try:
-        wait_for(port)
         crawls = []
         for run in range(args.runs):
             client = Client(port)
@@ -250,8 +224,7 @@ def main() -> int:
         list_pages(port, agenda_list, requests=20, limit=100)  # every worker has read every page once
         served = list_pages(port, agenda_list, requests=args.requests, limit=100)
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)
     print("AgendaItem pages in-process, cold and warm", file=sys.stderr, flush=True)
     local = in_process(agenda_list, requests=args.requests)
 

@@ -16,9 +16,7 @@ import argparse
 import http.client
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -28,29 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "committee.settings")
-    import django
-
-    django.setup()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not listen on {port}")
+from servers import free_port, setup_django, start_gunicorn, stop  # noqa: E402
 
 
 def load(port: int, path: str, *, clients: int, seconds: float, headers: dict | None = None) -> dict:
@@ -128,11 +104,8 @@ def main() -> int:
     static_path = f"/{settings.STATIC_URL.strip('/')}/bench/meeting.html"
 
     port = free_port()
-    env = {**os.environ, "DJANGO_DEBUG": "0"}
-    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "committee.wsgi", "-w", str(args.workers)]
-    server = subprocess.Popen([*gunicorn, "-b", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    server = start_gunicorn(port, workers=args.workers)
     try:
-        wait_for(port)
         load(port, meeting_path, clients=2, seconds=2)  # warm every worker's connection and templates
         load(port, item_path, clients=2, seconds=2)
         print(
@@ -153,8 +126,7 @@ def main() -> int:
             ),
         }
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)
         shutil.rmtree(static, ignore_errors=True)
     ceiling = results["static file (ceiling)"]["rps"]
     for name, r in results.items():
