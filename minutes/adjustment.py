@@ -256,16 +256,7 @@ def seal_document(
     takes seconds: web requests never call it, workers do (`minutes.jobs`), telling `progress`
     each step.
     """
-    with transaction.atomic():
-        # Workers seal one round's documents one at a time: a document is never sealed twice.
-        round = AdjustmentRound.objects.select_for_update().select_related("meeting__committee").get(pk=round.pk)
-        return _seal(round, kind, numbers, progress)
-
-
-def _seal(
-    round: AdjustmentRound, kind: str, numbers: tuple[int, ...], progress: Callable[[str], None]
-) -> SealedDocument:
-    existing = SealedDocument.objects.filter(round=round, kind=kind, numbers=list(numbers)).first()
+    existing = _sealed(round, kind, numbers)
     if existing is not None:
         return existing
     if round.state != RoundState.COMPLETED:
@@ -309,9 +300,19 @@ def _seal(
     )
     progress(JobStep.STORING)
     name = f"{meeting.date:%Y-%m-%d}-{kind}" + "".join(f"-p{n}" for n in numbers) + f"-{digest[:12]}.pdf"
-    document.file.save(name, ContentFile(pdf), save=False)
-    document.save()
+    with transaction.atomic():
+        # One writer per round at a time; a document that another worker stored meanwhile wins.
+        AdjustmentRound.objects.select_for_update().filter(pk=round.pk).first()
+        existing = _sealed(round, kind, numbers)
+        if existing is not None:
+            return existing
+        document.file.save(name, ContentFile(pdf), save=False)
+        document.save()
     return document
+
+
+def _sealed(round: AdjustmentRound, kind: str, numbers: tuple[int, ...]) -> SealedDocument | None:
+    return SealedDocument.objects.filter(round=round, kind=kind, numbers=list(numbers)).first()
 
 
 def _reason(kind: str, meeting: Meeting, numbers: tuple[int, ...]) -> str:

@@ -3,8 +3,8 @@
 The last approval queues a `SealingJob` in the same transaction that completes the round. A
 worker (`manage.py worker`) takes the task, claims the job and seals its documents in order:
 the protocol at once, its public version (when a § is confidential) at the announcement, and
-extracts when they are first asked for. Each step is written to the job, which the page shows while the
-user waits.
+extracts when they are first asked for. Each step is written to the job, which the page shows
+while the user waits.
 
 The job row is the lock. A worker claims it with one conditional UPDATE and keeps it by its
 heartbeat; a second task for the same job finds it claimed and does nothing. A worker that dies
@@ -111,9 +111,8 @@ def run(job_id: int, *, worker: str | None = None) -> str:
             def progress(step: str, kind: str = kind, numbers: tuple[int, ...] = numbers, done: int = done) -> None:
                 _beat(job, worker, step=step, document=kind, number=numbers[0] if numbers else None, done=done)
 
-            progress(JobStep.RENDERING)
-            with transaction.atomic():  # a failure leaves no half-recorded document behind
-                adjustment.seal_document(job.round, kind, numbers, progress=progress)
+            progress(JobStep.RENDERING)  # each step is committed at once, for the page to show
+            adjustment.seal_document(job.round, kind, numbers, progress=progress)
         _beat(job, worker, state=JobState.DONE, step=JobStep.FINISHED, done=len(documents), finished_at=timezone.now())
         return "done"
     except LostJob:
