@@ -350,7 +350,7 @@ def run(args, demo: int, pks: list[int], var: Path, processes: list) -> int:
         "meeting page": base,
         "static protokoll.pdf": static_url + "protokoll.pdf",
         "portal protokoll.pdf": base + "protokoll.pdf",
-        "sealed-file URL (/forseglat/)": sealed,
+        "sealed-file URL /forseglat/….pdf": sealed,
     }
     for path in urls.values():
         load(port, path, clients=2, seconds=2)  # every worker warm
