@@ -29,6 +29,7 @@ from minutes.models import (
     Meeting,
     MeetingStatus,
     Motion,
+    Preview,
     RoundState,
     SealedDocument,
 )
@@ -177,6 +178,8 @@ def build_side(letter: str, **settings) -> Side:
     adjustment.announce(announced, user=registrar)
     for refreshed in (locked, adjusted, announced):
         refreshed.refresh_from_db()
+    for printed in (draft, locked, adjusted, announced):  # a PDF preview on its way, for its state's address
+        Preview.objects.create(meeting=printed, digest="0" * 64)
     return Side(
         committee,
         members,
@@ -249,6 +252,8 @@ def superuser() -> User:
 def address(name: str, side: Side, meeting: Meeting, **given) -> str:
     """The address of `name` for one of the side's meetings; an unknown argument fails until it is given here."""
     values = {"pk": meeting.pk, "slug": side.committee.slug, "number": 1, "fmt": "html", **given}
+    if "preview" in URLS[name]:
+        values["preview"] = meeting.previews.get(digest="0" * 64).pk
     return reverse(f"minutes:{name}", kwargs={arg: values[arg] for arg in URLS[name]})
 
 
@@ -280,7 +285,7 @@ def database() -> dict[str, list[dict]]:
 
 def test_every_workspace_url_is_checked_here():
     """A new view either takes arguments this file can fill from committee B's objects, or is a list tested below."""
-    known = {"pk", "slug", "number", "fmt"}
+    known = {"pk", "slug", "number", "fmt", "preview"}
     assert {name: args for name, args in URLS.items() if set(args) - known} == {}
     assert sorted(name for name in URLS if not URLS[name]) == sorted(LISTS)
     assert {"meeting-detail", "item-edit", "adjustment-action", "export"} <= set(OBJECT_URLS)  # the walk found them
