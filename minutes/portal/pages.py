@@ -6,6 +6,7 @@ confidential § shows its public heading, never its text, the people in it or th
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,7 +30,7 @@ from minutes.models import (
     ReservationMember,
     StatementAuthor,
 )
-from minutes.portal.caching import cacheable, published_file
+from minutes.portal.caching import YEAR, cacheable, published_file
 from minutes.portal.published import published_items, published_meetings
 from minutes.protocol.render import Request, render_html
 from minutes.protocol.snapshot import build_snapshot
@@ -129,12 +130,16 @@ def item(request: HttpRequest, committee: str, year: int, number: int, item: int
 @require_safe
 def protocol_pdf(request: HttpRequest, committee: str, year: int, number: int) -> HttpResponse:
     """The sealed protocol, or its sealed public version when a § in it is confidential."""
-    meeting = published_meeting(committee, year, number)
-    round = adjustment.completed_round(meeting)
-    kind = DocumentKind.PUBLIC if meeting.items.filter(confidential=True).exists() else DocumentKind.PROTOCOL
-    document = round.documents.filter(kind=kind, numbers=[]).first()
-    if document is None:  # its sealing job, queued at adjustment, has not finished yet
-        return being_sealed(request, meeting)
+    key = f"portal:file:{request.path}"
+    document = cache.get(key)  # once found, it is the answer for good: sealed files never change
+    if document is None:
+        meeting = published_meeting(committee, year, number)
+        round = adjustment.completed_round(meeting)
+        kind = DocumentKind.PUBLIC if meeting.items.filter(confidential=True).exists() else DocumentKind.PROTOCOL
+        document = round.documents.filter(kind=kind, numbers=[]).defer("snapshot").first()
+        if document is None:  # its sealing job, queued at adjustment, has not finished yet
+            return being_sealed(request, meeting)
+        cache.set(key, document, YEAR)
     return published_file(request, document)
 
 
@@ -144,14 +149,18 @@ def extract(request: HttpRequest, committee: str, year: int, number: int, item: 
 
     Extracts are sealed when first asked for: the first request queues it for a worker.
     """
-    meeting = published_meeting(committee, year, number)
-    get_object_or_404(meeting.items, number=item, confidential=False)
-    round = adjustment.completed_round(meeting)
-    document = round.documents.filter(kind=DocumentKind.EXTRACT, numbers=[item]).first()
+    key = f"portal:file:{request.path}"
+    document = cache.get(key)
     if document is None:
-        with transaction.atomic():
-            jobs.seal_extracts(round, [item])
-        return being_sealed(request, meeting)
+        meeting = published_meeting(committee, year, number)
+        get_object_or_404(meeting.items, number=item, confidential=False)
+        round = adjustment.completed_round(meeting)
+        document = round.documents.filter(kind=DocumentKind.EXTRACT, numbers=[item]).defer("snapshot").first()
+        if document is None:
+            with transaction.atomic():
+                jobs.seal_extracts(round, [item])
+            return being_sealed(request, meeting)
+        cache.set(key, document, YEAR)
     return published_file(request, document)
 
 

@@ -13,7 +13,16 @@ from pypdf import PdfReader
 from committee.models import Party, Person
 from minutes import adjustment, services
 from minutes.demo import load_demo, publish_demo
-from minutes.models import Adjuster, Item, Meeting, MotionKind, PropositionKind, StatementKind
+from minutes.models import (
+    Adjuster,
+    DocumentKind,
+    Item,
+    Meeting,
+    MotionKind,
+    PropositionKind,
+    SealedDocument,
+    StatementKind,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +259,17 @@ def test_a_page_is_rendered_once_then_served_from_the_cache(client, published):
     # page shows and the page itself; with the in-memory cache, nothing.
     assert [q["sql"] for q in captured if "paragraf_cache" not in q["sql"]] == [] and len(captured) <= 2
     assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_a_sealed_pdf_once_found_is_read_from_the_cache_and_checked(client, published):
+    url = reverse("portal:protocol-pdf", args=[published.committee.slug, published.year, published.number])
+    first = b"".join(client.get(url).streaming_content)
+    with CaptureQueriesContext(connection) as captured:
+        again = b"".join(client.get(url).streaming_content)
+    assert again == first and [q["sql"] for q in captured if "paragraf_cache" not in q["sql"]] == []
+
+    document = SealedDocument.objects.get(meeting=published, kind=DocumentKind.PUBLIC)
+    with open(document.file.path, "r+b") as handle:  # the stored bytes change: the checksum still catches it
+        handle.seek(100)
+        handle.write(b"X")
+    assert client.get(url).status_code == 500
