@@ -293,7 +293,8 @@ def sealed_file(request: HttpRequest, sha256: str) -> HttpResponse:
     A file that prints a confidential § in full stays with them after the announcement too; the
     public reads the public version instead.
     """
-    document = get_object_or_404(SealedDocument.objects.select_related("meeting__committee", "round"), sha256=sha256)
+    found = SealedDocument.objects.select_related("meeting__committee", "round").defer("snapshot")
+    document = get_object_or_404(found, sha256=sha256)
     public = document.has_confidential_text is False and Announcement.objects.filter(round=document.round).exists()
     if not public and not can_follow_adjustment(request.user, document.meeting):
         if not request.user.is_authenticated:
