@@ -256,7 +256,7 @@ def sealing_context(meeting: Meeting, user) -> dict:
 
 
 def job_status(job: SealingJob) -> str:
-    """What the job is doing, in words: "Utdrag § 12: förseglar (3 av 5)"."""
+    """What the job is doing, in words: "Protokollsutdrag § 12: förseglar (3 av 5)"."""
     if job.state == JobState.FAILED:
         return _("Sealing failed after %(attempts)s attempts: %(reason)s") % {
             "attempts": job.attempts,
