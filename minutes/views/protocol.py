@@ -2,11 +2,10 @@
 
 import datetime
 import hashlib
-import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from committee.permissions import can_prepare_meeting
@@ -62,8 +61,9 @@ def _whole_protocol_pdf(request: HttpRequest, meeting: Meeting, *, public: bool)
     if preview.state == JobState.DONE:
         name = f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}{'-public' if public else ''}.pdf"
         with preview.file.open("rb") as handle:
-            data = handle.read()
-        return FileResponse(io.BytesIO(data), content_type="application/pdf", filename=name)
+            response = HttpResponse(handle.read(), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
     return render(request, "minutes/preview.html", {"meeting": meeting, "preview": preview}, status=202)
 
 

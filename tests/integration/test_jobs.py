@@ -273,7 +273,7 @@ def test_a_whole_protocol_pdf_is_printed_by_a_worker_while_the_page_waits(meetin
     fragment = client.get(state).content.decode()
     assert "hx-trigger" not in fragment and url in fragment
     response = client.get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
     Meeting.objects.filter(pk=meeting.pk).update(place="Rådhuset, sal 3")  # the protocol changed
     assert client.get(url).status_code == 202
