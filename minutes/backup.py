@@ -1,11 +1,13 @@
 """A whole installation as one directory: the database and the sealed files, with a manifest of hashes.
 
-The format (version 1) is a directory that can be copied or tarred as it is:
+The format (version 2) is a directory that can be copied or tarred as it is:
 
     manifest.json        format, version, when, which Paragraf (version, git commit), which database,
                          the applied migrations, the number of rows of every model, and the SHA-256
                          and size of every other member
-    database.json        Django's `dumpdata` of every model but sessions, with primary keys as they are
+    database.xml         Django's `dumpdata` of every model but sessions, with primary keys as they are
+                         (XML: its times keep their microseconds; Django's JSON cuts them to
+                         milliseconds, and a restored installation would differ from the original)
     files/<name>         every sealed document's file, under its storage name
 
 The manifest is written last, so a directory without one is an unfinished backup; a backup that
@@ -61,9 +63,9 @@ from minutes.models import SealedDocument
 from minutes.models.search import SearchEntry, weighted_vector
 
 FORMAT = "paragraf-backup"
-VERSION = 1
+VERSION = 2
 MANIFEST = "manifest.json"
-DATABASE = "database.json"
+DATABASE = "database.xml"
 FILES = "files"
 # Logins are not data: a restored installation asks everyone to sign in again.
 EXCLUDED_APPS = ("sessions",)
@@ -101,6 +103,7 @@ def _write(target: Path, using: str) -> dict[str, Any]:
         with (target / DATABASE).open("w", encoding="utf-8") as stream:
             call_command(
                 "dumpdata",
+                format="xml",
                 exclude=list(EXCLUDED_APPS),
                 use_base_manager=True,
                 database=using,

@@ -60,7 +60,7 @@ def test_backup_of_the_demo_restores_every_sealed_pdf_and_meeting(demo_backup, s
     protocols = SealedDocument.objects.filter(kind="protocol").values_list("meeting_id", flat=True)
     assert (len(exports), set(protocols)) == (2, set(exports))  # both demo meetings are sealed
     manifest = json.loads((demo_backup / "manifest.json").read_text())
-    assert sorted(manifest["members"]) == sorted(["database.json", *(f"files/{name}" for name in files)])
+    assert sorted(manifest["members"]) == sorted(["database.xml", *(f"files/{name}" for name in files)])
 
     empty_installation(settings, tmp_path / "restored")
     assert Meeting.objects.count() == SealedDocument.objects.count() == 0
