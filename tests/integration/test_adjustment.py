@@ -12,7 +12,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from minutes import adjustment, deadlines
-from minutes.demo import load_demo
 from minutes.models import (
     AdjustmentRound,
     Approval,
@@ -44,22 +43,6 @@ def refused(code: str) -> Iterator[None]:
 
 def at(day: str, clock: str = "10:00") -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.fromisoformat(f"{day}T{clock}"))
-
-
-@pytest.fixture
-def meeting(seal_certificate) -> Meeting:
-    meeting = load_demo()
-    for person in [meeting.chair, *(a.person for a in meeting.adjusters.all())]:
-        person.user = User.objects.create_user(f"user-{person.pk}", password="x")
-        person.save()
-    return meeting
-
-
-@pytest.fixture
-def secretary(meeting) -> User:
-    user = User.objects.create_user("sekreterare", password="x")
-    meeting.committee.secretaries.add(user)
-    return user
 
 
 def signer_users(meeting: Meeting) -> list[User]:

@@ -37,24 +37,6 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def meeting(seal_certificate):
-    from minutes.demo import load_demo
-
-    meeting = load_demo()
-    for person in [meeting.chair, *(a.person for a in meeting.adjusters.all())]:
-        person.user = User.objects.create_user(f"user-{person.pk}", password="x")
-        person.save()
-    return meeting
-
-
-@pytest.fixture
-def secretary(meeting) -> User:
-    user = User.objects.create_user("sekreterare", password="x")
-    meeting.committee.secretaries.add(user)
-    return user
-
-
-@pytest.fixture
 def queue():
     """The real queue, a table in the database, as production has it."""
     with override_settings(TASKS=DATABASE_QUEUE):

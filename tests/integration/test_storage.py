@@ -19,7 +19,6 @@ from django.utils import timezone
 from moto import mock_aws
 
 from minutes import adjustment
-from minutes.demo import load_demo
 from minutes.models import AdjustmentRound, DocumentKind, Meeting, SealedDocument, TamperedFile
 from minutes.storage import AtomicFileSystemStorage, ObjectStorage, StorageWriteError
 
@@ -30,22 +29,6 @@ BUCKET = "paragraf-sealed"
 
 def at(day: str) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.fromisoformat(f"{day}T10:00"))
-
-
-@pytest.fixture
-def meeting(seal_certificate) -> Meeting:
-    meeting = load_demo()
-    for person in [meeting.chair, *(a.person for a in meeting.adjusters.all())]:
-        person.user = User.objects.create_user(f"user-{person.pk}", password="x")
-        person.save()
-    return meeting
-
-
-@pytest.fixture
-def secretary(meeting) -> User:
-    user = User.objects.create_user("sekreterare", password="x")
-    meeting.committee.secretaries.add(user)
-    return user
 
 
 @pytest.fixture
