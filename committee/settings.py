@@ -2,10 +2,12 @@
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from committee import localdb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,7 +42,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def database_from_url(url: str) -> dict:
-    """Turn postgres://user:password@host:port/name into a Django DATABASES entry."""
+    """Turn postgres://user:password@host:port/name into a Django DATABASES entry.
+
+    As in libpq, `?host=/a/folder` names a Unix socket's folder instead (the private cluster's form).
+    """
     parts = urlsplit(url)
     try:
         port = parts.port
@@ -53,7 +58,7 @@ def database_from_url(url: str) -> dict:
         "NAME": unquote(parts.path.lstrip("/")) or "paragraf",
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
+        "HOST": parts.hostname or parse_qs(parts.query).get("host", [""])[0],
         "PORT": str(port or ""),
         # A pool keeps connections warm; psycopg's pool reconnects after a server restart.
         "OPTIONS": {
@@ -134,16 +139,11 @@ WSGI_APPLICATION = "committee.wsgi.application"
 
 VAR_DIR = Path(env_str("PARAGRAF_VAR_DIR", str(BASE_DIR / "var")))
 
-if env_str("DATABASE_URL"):
-    DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "paragraf.sqlite3",
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
-        }
-    }
+# PostgreSQL is the only database. Without DATABASE_URL, the private cluster that `./paragraf run`
+# starts under var/ (committee/localdb.py), reached through its Unix socket.
+DATABASES = {
+    "default": database_from_url(env_str("DATABASE_URL") or localdb.database_url(VAR_DIR / "postgres")),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -192,9 +192,9 @@ STORAGES = {
 }
 
 # Shared state lives in the database, so any number of web processes and machines can serve:
-# sessions (Django's default), the page cache and the task queue. One process on SQLite may
-# keep its cache in memory (PARAGRAF_CACHE=memory, the default without DATABASE_URL).
-PARAGRAF_CACHE = env_str("PARAGRAF_CACHE", "database" if env_str("DATABASE_URL") else "memory")
+# sessions (Django's default), the page cache and the task queue. A single process may keep its
+# cache in memory instead (PARAGRAF_CACHE=memory).
+PARAGRAF_CACHE = env_str("PARAGRAF_CACHE", "database")
 if PARAGRAF_CACHE == "database":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "paragraf_cache"}}
 elif PARAGRAF_CACHE == "memory":

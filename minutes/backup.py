@@ -13,11 +13,10 @@ The format (version 2) is a directory that can be copied or tarred as it is:
 The manifest is written last, so a directory without one is an unfinished backup; a backup that
 fails removes what it wrote.
 
-Consistency: on PostgreSQL the rows, their counts and the list of sealed files are read in one
-transaction at REPEATABLE READ (read only), so they all come from one snapshot; on SQLite the
-transaction holds the write lock. The files are copied after the snapshot: a sealed file never
-changes and is named and hashed by its row, so the copy is the file the row describes, and each
-one is checked against its recorded SHA-256 (a tampered file is refused, not backed up).
+Consistency: the rows, their counts and the list of sealed files are read in one transaction at
+REPEATABLE READ (read only), so they all come from one snapshot. The files are copied after the
+snapshot: a sealed file never changes and is named and hashed by its row, so the copy is the file
+the row describes, and each one is checked against its recorded SHA-256 (a tampered file is refused, not backed up).
 
 Primary keys are kept, and no natural keys are used: every reference (the audit trail's users, the
 task queue, the search index) comes back as it was, and dumping and loading need no query per row.
@@ -27,8 +26,8 @@ to them by id; a restore replaces the ones `migrate` created with them.
 
 Restore refuses, changing nothing, unless every member matches the manifest, the installation has
 the same migrations applied, and it is empty (no row in any model it restores besides the content
-types and permissions `migrate` makes). It then loads everything in one transaction. On PostgreSQL
-the triggers that make adjusted data immutable would refuse to insert a § into an adjusted meeting,
+types and permissions `migrate` makes). It then loads everything in one transaction. The
+triggers that make adjusted data immutable would refuse to insert a § into an adjusted meeting,
 so the restore turns its tables' own triggers off inside that transaction and on again before it
 commits: no other session ever sees them off (ALTER TABLE locks the table until commit), and a
 failure rolls the switch back with the rows. Files are written through the storage API at their
@@ -136,9 +135,8 @@ def _snapshot(connection: BaseDatabaseWrapper) -> Iterator[None]:
         # An outer transaction may already have read at a weaker isolation level.
         raise BackupError("A backup takes its own snapshot of the database and cannot run inside a transaction")
     with transaction.atomic(using=connection.alias):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield
 
 
@@ -258,9 +256,8 @@ def restore_backup(source: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, 
             call_command("loaddata", str(source / DATABASE), database=using, verbosity=0)
         ContentType.objects.clear_cache()
         _check_counts(manifest, using)
-        if connection.vendor == "postgresql":
-            # A backup made on SQLite has no search vectors: PostgreSQL computes them.
-            SearchEntry.objects.using(using).filter(vector=None).update(vector=weighted_vector())
+        # Backups of format 2 made before Paragraf ran on PostgreSQL alone may lack search vectors.
+        SearchEntry.objects.using(using).filter(vector=None).update(vector=weighted_vector())
         _restore_files(source, manifest, using)
     return manifest
 
@@ -299,9 +296,6 @@ def _own_triggers_off(connection: BaseDatabaseWrapper) -> Iterator[None]:
     Only the triggers Paragraf made are touched (not PostgreSQL's internal ones that check foreign
     keys); on an exception the transaction's rollback switches them back on.
     """
-    if connection.vendor != "postgresql":
-        yield
-        return
     tables = connection.introspection.django_table_names(only_existing=True)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -1,6 +1,5 @@
-"""Test setup shared by every folder: markers come from the folder, and PostgreSQL means PostgreSQL."""
+"""Test setup shared by every folder: markers come from the folder, Swedish, an empty cache, a test seal."""
 
-import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -59,15 +58,6 @@ def _swedish_and_nothing_cached(request: pytest.FixtureRequest) -> Iterator[None
         cache.clear()
     yield
     translation.activate("sv")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _database_url_means_postgresql() -> None:
-    """A run that was asked for PostgreSQL must not pass on SQLite by a settings mistake."""
-    if os.environ.get("DATABASE_URL"):
-        from django.db import connection
-
-        assert connection.vendor == "postgresql", f"DATABASE_URL is set but the database is {connection.vendor}"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,7 +1,7 @@
 """PostgreSQL refuses any change to an adjusted protocol's data, whoever sends it.
 
 Services and the admin refuse first, with a message; these triggers are the floor under them
-for raw SQL, a forgotten code path or a bulk update. On SQLite this migration does nothing.
+for raw SQL, a forgotten code path or a bulk update.
 """
 
 from django.db import migrations
@@ -111,8 +111,6 @@ def all_tables() -> list[str]:
 
 
 def install(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
     statements = [FROZEN, MEETING]
     statements += [guard_sql(table, frozen) for table, frozen in GUARDED.items()]
     statements += [write_once_sql(table) for table in WRITE_ONCE]
@@ -121,8 +119,6 @@ def install(apps, schema_editor) -> None:
 
 
 def uninstall(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table in all_tables():
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_guard ON {table}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_guard()")

@@ -9,7 +9,7 @@ Dnr, no people, no parties, no vote or reservation flag, so no search can find i
 import re
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Prefetch
 
 from committee.models import Committee, Membership, Party, Person
@@ -47,7 +47,7 @@ class SearchEntry(models.Model):
     # fold() of the title, and of all the public text with the Dnr: for substring and compound matches.
     folded_title = models.CharField(max_length=700)
     folded_text = models.TextField(blank=True)
-    # Filled on PostgreSQL only (weighted, Swedish stemming); empty on SQLite.
+    # Weighted, with Swedish stemming (weighted_vector).
     vector = SearchVectorField(null=True, editable=False)
     people = models.ManyToManyField(Person, blank=True, related_name="+")
     parties = models.ManyToManyField(Party, blank=True, related_name="+")
@@ -149,8 +149,7 @@ def index_meeting(meeting: Meeting) -> int:
     party_link.objects.bulk_create(
         party_link(searchentry_id=entry.pk, party_id=pk) for entry, _, parties in built for pk in sorted(parties)
     )
-    if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(meeting=meeting).update(vector=weighted_vector())
+    SearchEntry.objects.filter(meeting=meeting).update(vector=weighted_vector())
     return len(built)
 
 

@@ -1,4 +1,4 @@
-"""Search across the published protocols: Swedish full-text search on PostgreSQL, a simpler one on SQLite.
+"""Search across the published protocols: PostgreSQL's Swedish full-text search and trigram index.
 
 The index (`minutes.models.search.SearchEntry`) holds only public text, and every search is
 restricted again to announced meetings. The visitor's words never reach `to_tsquery` as typed:
@@ -10,8 +10,7 @@ stem occurs anywhere in the § text: that finds its inflected forms, the words i
 compounds it is part of ("fiskeförbud" finds "fiskeförbudet", "nämnd" finds "Stadsdelsnämnden").
 Every word must match; `a OR b` lets either do, `-a` leaves out what matches a, `"a b"` is a
 phrase. The best come first: the weighted rank (title, decision, the rest, names) plus a bonus
-for each word in the title. On SQLite the same words match by their stem as a substring only,
-scored by where they occur.
+for each word in the title.
 """
 
 import bisect
@@ -24,7 +23,6 @@ from operator import and_, or_
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import (
     Case,
     Exists,
@@ -60,7 +58,6 @@ SNIPPET_LEAD = 8  # words shown before the first hit of a snippet
 SUBSTRING_MIN = 3  # the trigram index needs three characters; fewer would match nearly every §
 
 TITLE_BONUS = 0.5  # per term found in the title as a substring: the title outweighs any body text
-SQLITE_TITLE_SCORE, SQLITE_TEXT_SCORE = 3, 1
 
 WORD = re.compile(r"[^\W_]+")
 CHUNK = re.compile(r'(?P<sign>[-+]?)(?:"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+))')
@@ -318,10 +315,6 @@ def _filtered(filters: Filters) -> QuerySet[SearchEntry]:
     return entries
 
 
-def _postgresql() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _tsquery(term: Term, *, prefix: bool = False) -> SearchQuery:
     """The term's tsquery, built from its word characters only: the word, or its prefixes, or a phrase."""
     if term.is_phrase:
@@ -341,11 +334,9 @@ def _matches(term: Term) -> Q:
     the stem, so the substring does that work; the full-text part adds the forms the stemmer
     knows whose spelling differs. Both halves have an index (GIN on the tsvector, trigram GIN
     on the folded text) that PostgreSQL combines; a prefix tsquery here would make it scan.
-    A short term is a whole word, found by the full-text search alone (on SQLite, a substring).
+    A short term is a whole word, found by the full-text search alone.
     """
     substring = Q(folded_text__contains=term.stem)
-    if not _postgresql():
-        return substring
     if term.is_short:
         # A stop word ("i", "på") leaves the tsquery empty: it is ignored rather than never found.
         return Q(vector=_tsquery(term)) | Q(Exact(NumNode(_tsquery(term)), 0))
@@ -360,18 +351,11 @@ class NumNode(Func):
 def _ranked(entries: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
     """Best first: the weighted full-text rank plus a bonus per term (or its stem) in the title; ties newest first."""
     terms = query.terms
-    if _postgresql():
-        score = SearchRank(F("vector"), reduce(or_, (_tsquery(term, prefix=True) for term in terms)))
-        for term in terms:
-            if not term.is_short:
-                in_title = When(folded_title__contains=term.stem, then=Value(TITLE_BONUS))
-                score = score + Case(in_title, default=Value(0.0), output_field=FloatField())
-    else:
-        score = Value(0)
-        for term in terms:
-            for field, points in (("folded_title", SQLITE_TITLE_SCORE), ("folded_text", SQLITE_TEXT_SCORE)):
-                found = When(Q(**{f"{field}__contains": term.stem}), then=Value(points))
-                score = score + Case(found, default=Value(0), output_field=IntegerField())
+    score = SearchRank(F("vector"), reduce(or_, (_tsquery(term, prefix=True) for term in terms)))
+    for term in terms:
+        if not term.is_short:
+            in_title = When(folded_title__contains=term.stem, then=Value(TITLE_BONUS))
+            score = score + Case(in_title, default=Value(0.0), output_field=FloatField())
     return entries.annotate(score=score).order_by("-score", "-date", "-meeting_number", "number")
 
 

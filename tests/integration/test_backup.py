@@ -9,7 +9,6 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -23,6 +22,7 @@ from minutes.exchange import export_meeting
 from minutes.models import Item, Meeting, SealedDocument
 from minutes.verification import verify_pdf
 from tests.conftest import SEAL_PASSWORD
+from tests.database import database_url
 
 # The backup reads in a transaction of its own, so each test commits for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -148,7 +148,7 @@ def new_installation(tmp_path, seal_certificate_file) -> Iterator[tuple[dict[str
         cursor.execute(f"CREATE DATABASE {name}")
     env = {
         **os.environ,
-        "DATABASE_URL": urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl(),
+        "DATABASE_URL": database_url(name),
         "PARAGRAF_VAR_DIR": str(tmp_path / "new"),
         # The seal's certificate is configuration, not data: the new installation is given the same one.
         "PARAGRAF_SEAL_PKCS12": str(seal_certificate_file),

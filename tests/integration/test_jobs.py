@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -28,6 +27,7 @@ from minutes.models import (
     SealingJob,
 )
 from tests.conftest import SEAL_PASSWORD
+from tests.database import database_url
 from tests.integration.test_adjustment import adjust, at, signer_users
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,11 +45,9 @@ def queue():
 
 def worker(settings, *arguments: str, stall: int = 120) -> subprocess.Popen:
     """A `manage.py worker` process on the test database, with the test's seal and media folder."""
-    database = connection.settings_dict
     environment = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-        f"/{database['NAME']}",
+        "DATABASE_URL": database_url(),
         "PARAGRAF_VAR_DIR": str(Path(settings.MEDIA_ROOT).parent),
         "PARAGRAF_SEAL_PKCS12": str(settings.PARAGRAF_SEAL_PKCS12),
         "PARAGRAF_SEAL_PASSWORD": SEAL_PASSWORD,

@@ -104,6 +104,13 @@ def test_database_from_url_minimal_url_gets_defaults(monkeypatch):
     }
 
 
+def test_database_from_url_reads_a_socket_folder_as_the_host():
+    database = database_from_url("postgres://postgres@/paragraf?host=/srv/Paragraf/var/postgres-socket")
+
+    assert database["HOST"] == "/srv/Paragraf/var/postgres-socket"
+    assert (database["PORT"], database["NAME"]) == ("", "paragraf")
+
+
 @pytest.mark.parametrize("url", ["mysql://root@localhost/paragraf", "sqlite:///var/paragraf.sqlite3", "paragraf"])
 def test_database_from_url_other_schemes_raise(url):
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
