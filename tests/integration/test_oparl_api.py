@@ -403,6 +403,24 @@ def test_a_deleted_membership_and_person_are_tombstones_only_with_modified_since
     assert future == []
 
 
+def test_a_membership_deleted_since_moves_its_meetings_modified_on(client, published):
+    """Regression: the live and the deleted memberships are one UNION, and Membership has a default ordering.
+
+    On SQLite that union answered "ORDER BY not allowed in subqueries of compound statements", a 500
+    on every list built from meetings; the union must read both halves on the one engine there is.
+    """
+    assert Membership._meta.ordering
+    meeting_url = f"{BODY}/meeting/{published.pk}"
+    before = get(client, meeting_url)["modified"]
+    in_force = Membership.objects.filter(committee=published.committee, start__lte=published.date).first()
+    Membership.objects.filter(pk=in_force.pk).delete()
+    lost = Membership.history.get(id=in_force.pk, history_type="-").history_date
+
+    meeting = get(client, meeting_url)
+    assert (meeting["modified"], before < meeting["modified"]) == (stamp(lost), True)
+    assert [m["id"] for m in everything(client, "meetings")].count(meeting_url) == 1
+
+
 def test_date_filters_select_objects_and_are_carried_into_next(client, published):
     at = timezone.make_aware(datetime.datetime(2020, 1, 1, 12, 0))
     early = quickly_announced(published.committee, datetime.date(2016, 10, 20), items=5, at=at)
