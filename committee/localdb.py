@@ -32,6 +32,7 @@ from urllib.parse import quote
 DATABASE = "paragraf"
 ROLE = "postgres"
 SERVICE_USER = "paragraf-pg"
+SERVICE_HOME = Path("/var/lib/paragraf-pg")  # for clusters whose folder that user cannot reach
 # A Unix socket's path may hold at most 107 bytes; the socket file's own name takes 16 of them.
 SOCKET_PATH_LIMIT = 90
 # Settings for a cluster that only tests use: losing it in a crash costs nothing, waiting for disks does.
@@ -168,11 +169,32 @@ def _initialise(data_dir: Path, user: pwd.struct_passwd | None, fast: bool) -> N
         conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
 
 
+def _reachable(folder: Path, user: pwd.struct_passwd) -> bool:
+    """Whether `user` may enter `folder` (and so every folder above it)."""
+    return _run(["test", "-x", str(folder)], user).returncode == 0
+
+
+def _home_for(data_dir: Path, user: pwd.struct_passwd | None) -> Path:
+    """Where a new cluster's files go: `data_dir` itself, unless the server's user cannot reach it.
+
+    As root, a checkout under a private folder (/root, say) is out of reach of the unprivileged
+    user that runs the server; the cluster then lives in SERVICE_HOME and `data_dir` links to it.
+    """
+    if user is None or data_dir.exists() or _reachable(data_dir.parent, user):
+        return data_dir
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
+    home = SERVICE_HOME / f"{data_dir.name}-{digest}"
+    SERVICE_HOME.mkdir(mode=0o755, parents=True, exist_ok=True)
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.symlink_to(home, target_is_directory=True)
+    return home
+
+
 def start(data_dir: Path, *, fast: bool = False) -> bool:
     """Make the cluster if needed and start it; True if this call started it, False if it already ran."""
-    data_dir = data_dir.resolve()
-    sockets = socket_dir(data_dir)
     user = _service_user()
+    data_dir = _home_for(data_dir.absolute(), user).resolve()
+    sockets = socket_dir(data_dir)
     if running_pid(data_dir) is not None:
         return False
     if not (data_dir / "PG_VERSION").exists():

@@ -1,5 +1,7 @@
 """Test setup shared by every folder: markers come from the folder, Swedish, an empty cache, a test seal."""
 
+import functools
+import hashlib
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -67,6 +69,42 @@ def _static_files_without_collectstatic() -> Iterator[None]:
     Without this WhiteNoise warns (an error under filterwarnings) that STATIC_ROOT does not exist.
     """
     with override_settings(WHITENOISE_AUTOREFRESH=True, WHITENOISE_USE_FINDERS=True):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """The real hasher takes most of a second per password; every demo load makes six accounts.
+
+    The live server and the processes tests start (gunicorn, workers) share the setting or hash
+    with the real one; nothing here tests the hasher itself.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_protocol_printed_once_per_process() -> Iterator[None]:
+    """WeasyPrint prints the same HTML to the same PDF: print each distinct HTML once per test process.
+
+    Hundreds of tests adjust and seal the same demo protocol, and printing it is most of their
+    time. The first print of an HTML is WeasyPrint's real output and later ones are those bytes;
+    any other HTML (a changed §, a hostile file:// URL) is printed, or refused, as always.
+    """
+    from minutes.protocol import pdf
+
+    real_print = pdf.html_to_pdf
+    printed: dict[tuple[str, bool], bytes] = {}
+
+    @functools.wraps(real_print)
+    def html_to_pdf(html: str, *, archival: bool = True) -> bytes:
+        key = (hashlib.sha256(html.encode()).hexdigest(), archival)
+        if key not in printed:
+            printed[key] = real_print(html, archival=archival)
+        return printed[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "html_to_pdf", html_to_pdf)
         yield
 
 

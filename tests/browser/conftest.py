@@ -93,12 +93,6 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
         context.close()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """The real hasher takes a second per password, and every test signs in; the live server shares this setting."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 SECRETARY_USERNAME = "sekreterare"
 SECRETARY_PASSWORD = "sekreterare-demo"
 

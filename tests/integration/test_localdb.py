@@ -16,12 +16,20 @@ from committee import localdb
 
 @pytest.fixture
 def data_dir() -> Iterator[Path]:
-    # As root the server runs as an unprivileged user, who must be able to enter the folders above it.
     parent = Path(tempfile.mkdtemp(prefix="paragraf-localdb-"))
     parent.chmod(0o755)
     yield parent / "postgres"
-    localdb.stop(parent / "postgres")
+    remove_cluster(parent / "postgres")
     shutil.rmtree(parent, ignore_errors=True)
+
+
+def remove_cluster(data_dir: Path) -> None:
+    home = data_dir.resolve()
+    localdb.stop(data_dir)
+    if home != data_dir:  # kept elsewhere (see the test below): its files and socket go too
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(localdb.socket_dir(home), ignore_errors=True)
+        home.with_name(f"{home.name}.log").unlink(missing_ok=True)
 
 
 def query(data_dir: Path, sql: str) -> list[tuple]:
@@ -42,6 +50,22 @@ def test_the_cluster_keeps_its_data_from_one_start_to_the_next(data_dir):
     assert query(data_dir, "SHOW server_version_num")[0][0] >= "180000"
     assert query(data_dir, "SELECT to_tsvector('swedish', 'nämnderna')::text") == [("'nämnd':1",)]
     assert query(data_dir, "SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'") == [(1,)]
+
+
+def test_a_checkout_in_a_private_folder_still_gets_its_cluster(tmp_path):
+    """pytest's own folders are private (0700). As root the server's unprivileged user cannot enter
+    them, so the cluster lives in the service's folder and the data folder links to it."""
+    data_dir = tmp_path / "var" / "postgres"
+    try:
+        assert localdb.start(data_dir, fast=True) is True
+        assert query(data_dir, "SELECT 1") == [(1,)]
+        assert localdb.running_pid(data_dir) is not None
+        if os.geteuid() == 0:
+            assert data_dir.resolve().parent == localdb.SERVICE_HOME
+        else:
+            assert data_dir.resolve() == data_dir
+    finally:
+        remove_cluster(data_dir)
 
 
 def test_a_lock_left_by_a_crashed_server_is_recovered(data_dir):
