@@ -1,5 +1,6 @@
 """What the benches that talk HTTP share: Django set up in the bench's own process, gunicorn and
-`manage.py worker` started as real processes on loopback, and a throwaway PostgreSQL database.
+`manage.py worker` started as real processes on loopback, a signed-in client. Their databases come
+from bench/benchdb.py.
 
 Every server listens on 127.0.0.1 only, on a port the kernel hands out.
 """
@@ -12,7 +13,7 @@ import sys
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -149,37 +150,3 @@ class Browser:
         status, headers, _body = self.post(port, "/konto/login/", {"username": username, "password": password})
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"{username} could not sign in on port {port}: {status}")
-
-
-def fresh_database(url: str, name: str) -> str:
-    """Create the database `name` on `url`'s server (dropping a stale one); returns its URL."""
-    if not name.startswith("paragraf_bench"):
-        raise ValueError(f"the benches only create databases named paragraf_bench…, not {name!r}")
-    drop_database(url, name)
-    _postgres(url, f'CREATE DATABASE "{name}"')
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def drop_database(url: str, name: str) -> None:
-    if not name.startswith("paragraf_bench"):
-        raise ValueError(f"the benches only drop databases named paragraf_bench…, not {name!r}")
-    _postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def close_connections() -> None:
-    """Close this process's database connections and pools, before its database is dropped."""
-    from django.db import connections
-
-    for connection in connections.all():
-        if getattr(connection, "pool", None) is not None:
-            connection.close_pool()
-        connection.close()
-
-
-def _postgres(url: str, sql: str) -> None:
-    """One statement on the server's maintenance database (CREATE/DROP DATABASE need autocommit)."""
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
-    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as connection:
-        connection.execute(sql)
