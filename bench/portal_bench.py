@@ -104,9 +104,9 @@ def bench(args: argparse.Namespace) -> int:
     middle = meeting.items.order_by("position")[meeting.n // 2].number
     meeting_path = f"/protokoll/{slug}/{year}/{number}/"
     item_path = f"{meeting_path}paragraf-{middle}/"
+    call_command("collectstatic", interactive=False, verbosity=0)
     page = Client(HTTP_HOST="127.0.0.1").get(meeting_path)
     assert page.status_code == 200, page.status_code
-    call_command("collectstatic", interactive=False, verbosity=0)
     static = Path(settings.STATIC_ROOT) / "bench"
     static.mkdir()
     (static / "meeting.html").write_bytes(page.content)

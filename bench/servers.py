@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+BARE_CONFIG = Path(__file__).resolve().with_name("gunicorn_bare.conf.py")
 
 
 def setup_django() -> None:
@@ -49,15 +50,16 @@ def start_gunicorn(
     """gunicorn serving committee.wsgi on 127.0.0.1:`port` with `workers` sync workers, once it listens.
 
     With `production`, it starts as the README says (`-c gunicorn.conf.py`, PARAGRAF_BIND and
-    WEB_CONCURRENCY, its access log to `log`); otherwise bare, warnings only. Always DJANGO_DEBUG=0.
+    WEB_CONCURRENCY, its access log to `log`); otherwise bare (bench/gunicorn_bare.conf.py: warnings
+    only, no access log). Always DJANGO_DEBUG=0.
     """
     env = {**os.environ, "DJANGO_DEBUG": "0", **(env or {})}
     if production:
         env |= {"PARAGRAF_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
         command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "committee.wsgi"]
     else:
-        command = [str(BIN / "gunicorn"), "committee.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-        command += ["--log-level", "warning"]
+        command = [str(BIN / "gunicorn"), "-c", str(BARE_CONFIG), "committee.wsgi", "-w", str(workers)]
+        command += ["-b", f"127.0.0.1:{port}"]
     server = _start(command, env, log)
     try:
         wait_for(port)
