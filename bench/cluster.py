@@ -1,14 +1,14 @@
 """Two web servers and two workers on one PostgreSQL database and one storage: is anything lost,
 duplicated or served stale?
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/cluster.py \
-        [--meetings 6] [--keep]
+    .venv/bin/python bench/cluster.py [--meetings 6] [--keep]
 
-DATABASE_URL names the PostgreSQL server; the check builds its own database `paragraf_bench_cluster`
-there (dropped first, and at the end unless --keep) and a temporary PARAGRAF_VAR_DIR that every
-process shares as its storage. In this process: migrate, createcachetable, collectstatic, the demo
-(`load_demo()`, left a draft) and `--meetings` more drafts of 40 §§ (bench/synthetic.py), every
-other one with a confidential §, so its job seals a public version too. Then, as real processes
+The check builds a database of its own, `paragraf_bench_cluster_<random>` (bench/benchdb.py: on the
+server of DATABASE_URL, or the private cluster under var/; dropped at the end unless --keep), and a
+temporary PARAGRAF_VAR_DIR that every process shares as its storage. In this process: migrate,
+createcachetable, collectstatic, the demo (`load_demo()`, left a draft) and `--meetings` more
+drafts of 40 §§ (bench/synthetic.py), every other one with a confidential §, so its job seals a
+public version too. Then, as real processes
 with the same DATABASE_URL and PARAGRAF_VAR_DIR: gunicorn A and gunicorn B (gunicorn.conf.py,
 2 workers each) and two `manage.py worker`s.
 
@@ -36,19 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from servers import (  # noqa: E402
-    Browser,
-    close_connections,
-    drop_database,
-    free_port,
-    fresh_database,
-    setup_django,
-    start_gunicorn,
-    start_worker,
-    stop,
-)
+import benchdb  # noqa: E402
+from servers import Browser, free_port, setup_django, start_gunicorn, start_worker, stop  # noqa: E402
 
-DATABASE = "paragraf_bench_cluster"
 PASSWORD = "paragraf-demo"
 SECRETARY, CHAIR, ADJUSTER = "helena.wik", "lars.back", "sofia.bergqvist"
 
@@ -64,8 +54,7 @@ def prepare(meetings: int, *, confidential_every: int | None = 2) -> list[int]:
     from minutes.demo import ensure_demo_certificate, load_demo
     from minutes.models import Item, Meeting
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    benchdb.schema()
     call_command("collectstatic", interactive=False, verbosity=0)
     ensure_demo_certificate()
     demo = load_demo()
@@ -109,11 +98,12 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=1.0, help="the workers' --interval (default 1 s)")
     parser.add_argument("--keep", action="store_true", help="keep the database and the var directory")
     args = parser.parse_args()
-    server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
-        parser.error("set DATABASE_URL to a PostgreSQL server (any database on it; the check makes its own)")
+    with benchdb.throwaway("cluster", keep=args.keep):
+        return check(args)
+
+
+def check(args: argparse.Namespace) -> int:
     var = Path(tempfile.mkdtemp(prefix="paragraf-cluster-"))
-    os.environ["DATABASE_URL"] = fresh_database(server_url, DATABASE)
     os.environ["PARAGRAF_VAR_DIR"] = str(var)
     os.environ["PARAGRAF_CACHE"] = "database"
     os.environ["DJANGO_DEBUG"] = "0"
@@ -121,9 +111,9 @@ def main() -> int:
     processes = []
     try:
         started = time.monotonic()
-        print(f"building the demo and {args.meetings} meetings of 40 §§ in {DATABASE} …", flush=True)
+        print(f"building the demo and {args.meetings} meetings of 40 §§ …", flush=True)
         pks = prepare(args.meetings)
-        close_connections()
+        benchdb.close_connections()
         a, b = free_port(), free_port()
         logs = var / "logs"
         logs.mkdir()
@@ -141,13 +131,14 @@ def main() -> int:
     finally:
         for process in processes:
             stop(process)
-        close_connections()
-        if not args.keep:
-            drop_database(server_url, DATABASE)
+        if args.keep:
+            print(f"Kept the var directory {var}")
+        else:
             shutil.rmtree(var, ignore_errors=True)
     print()
     checks.print()
     print(f"\n{len(pks)} meetings, {time.monotonic() - started:.0f} s in all; {checks.failed()} check(s) failed")
+    print(f"{benchdb.describe(os.environ['DATABASE_URL'])}; {benchdb.load_report()}")
     return 1 if checks.failed() else 0
 
 

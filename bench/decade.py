@@ -1,6 +1,10 @@
 """Ten years of synthetic protocols for the benchmarks: 120 announced meetings, 4,000 §§, 300 people.
 
-    .venv/bin/python bench/decade.py [--seed N]      # into the database of DATABASE_URL (or var/'s SQLite)
+    .venv/bin/python bench/decade.py [--seed N] [--database NAME]   # default paragraf_bench_decade
+
+The database is `paragraf_bench_decade` on the server of DATABASE_URL, or of the private cluster
+under var/ without it (bench/benchdb.py); when it exists already, nothing is built. The portal,
+search and OParl benches build it the same way when it is missing, and keep it.
 
 Three committees (two district committees and a culture committee) meet four times a year from
 2016 to 2025. Their members serve terms of four years (2015–2018, 2019–2022, 2023–2026); a
@@ -20,8 +24,8 @@ It is fast because it is not the product's path: rows are written with `bulk_cre
 audit trail, no rule checks), each meeting is set to adjusted and then announced with a
 queryset update (which PostgreSQL's triggers allow: they guard adjusted data, not the draft's
 way there), and each gets a completed adjustment round and an announcement but no sealed PDF.
-Then every meeting is indexed for search, as `announce()` does, and on PostgreSQL the database
-is vacuumed and analysed, as autovacuum would do soon after.
+Then every meeting is indexed for search, as `announce()` does, and the database is vacuumed
+and analysed, as autovacuum would do soon after.
 """
 
 import argparse
@@ -279,9 +283,8 @@ def build_decade(*, seed: int = 2016) -> Decade:
         builder.meetings()
     with transaction.atomic():
         builder.announce_and_index()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # as autovacuum would soon: fresh statistics, no dead rows
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would soon: fresh statistics, no dead rows
     return Decade(
         committees=len(COMMITTEES),
         meetings=len(builder.all_meetings),
@@ -663,15 +666,30 @@ class _Builder:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument(
+        "--database", help="the database's name (default paragraf_bench_decade, with the seed if not 2016)"
+    )
+    # bench/benchdb.py's child: migrate and build into the (new, empty) database DATABASE_URL names.
+    parser.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not args.in_place:
+        import benchdb
+
+        name = args.database or benchdb.DECADE + ("" if args.seed == 2016 else f"_{args.seed}")
+        with benchdb.decade(name, seed=args.seed):
+            print(f"The decade is in {name}.")
+        return 0
     setup_django()
+    from django.core.management import call_command
     from django.db import connection
 
+    call_command("migrate", verbosity=0, interactive=False)
     decade = build_decade(seed=args.seed)
     print(
-        f"Built on {connection.vendor} ({connection.settings_dict['NAME']}): {decade.committees} committees, "
+        f"Built in {connection.settings_dict['NAME']}: {decade.committees} committees, "
         f"{decade.meetings} announced meetings, {decade.items} §§ ({decade.confidential} confidential), "
-        f"{decade.people} people, indexed, in {decade.seconds:.1f} s."
+        f"{decade.people} people, indexed, in {decade.seconds:.1f} s.",
+        file=sys.stderr,
     )
     return 0
 

@@ -1,10 +1,11 @@
 """The OParl API on ten years of protocols: a client's whole crawl, and list pages of 100 AgendaItems.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/paragraf_bench .venv/bin/python bench/oparl_bench.py \
-        [--runs 3] [--requests 200] [--workers 2]
+    .venv/bin/python bench/oparl_bench.py [--runs 3] [--requests 200] [--workers 2] [--cache database]
 
-The database must already hold `bench/decade.py`'s ten years; the bench only reads it (it runs
-`migrate` first if, and only if, migrations are unapplied). The API is served by gunicorn with
+The database is `paragraf_bench_decade` with `bench/decade.py`'s ten years (bench/benchdb.py: on the
+server of DATABASE_URL, or the private cluster under var/; built when it is missing, and kept). The
+bench only reads it, after `migrate` and `createcachetable`, and empties the cache (`--cache`: the
+database, the default and production's, or each process's memory) first. The API is served by gunicorn with
 `--workers` workers and read by one client on a keep-alive connection, as a crawler would:
 from /oparl/v1/system through every list of every Body, page by page along `links.next`.
 Then AgendaItem list pages of `limit=100` are fetched `--requests` times in a shuffled order
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import benchdb  # noqa: E402
 from servers import free_port, setup_django, start_gunicorn, stop  # noqa: E402
 
 SYSTEM = "/oparl/v1/system"
@@ -182,33 +184,30 @@ def in_process(agenda_list: str, *, requests: int, seed: int = 2) -> dict:
     return {"times": times, "counts": counts, "pages": pages}
 
 
-def needs_migrate() -> bool:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="whole crawls (default 3)")
     parser.add_argument("--requests", type=int, default=200, help="AgendaItem list pages timed (default 200)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--cache", choices=["database", "memory"], default="database", help="PARAGRAF_CACHE")
+    parser.add_argument("--database", default=benchdb.DECADE, help="the decade's database (default %(default)s)")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        parser.error("set DATABASE_URL to the PostgreSQL database that holds bench/decade.py's ten years")
+    os.environ["PARAGRAF_CACHE"] = args.cache
+    with benchdb.decade(args.database):
+        return bench(args)
+
+
+def bench(args: argparse.Namespace) -> int:
     setup_django()
-    from django.core.management import call_command
+    from django.core.cache import cache
 
     from minutes.portal.published import published_items, published_meetings
 
-    if needs_migrate():
-        print("unapplied migrations: running migrate", file=sys.stderr, flush=True)
-        call_command("migrate", verbosity=0)
+    benchdb.schema()
     meetings, items = published_meetings().count(), published_items().count()
     if not meetings:
-        parser.error("no announced meetings in this database: build them with bench/decade.py first")
+        raise SystemExit(f"{args.database} holds no announced meetings: name the decade's database, or a new name")
+    cache.clear()  # the first crawl meets empty caches, whatever an earlier run left in the database
 
     port = free_port()
     server = start_gunicorn(port, workers=args.workers)
@@ -228,11 +227,11 @@ def main() -> int:
     print("AgendaItem pages in-process, cold and warm", file=sys.stderr, flush=True)
     local = in_process(agenda_list, requests=args.requests)
 
-    load = os.getloadavg()
     print(
         f"{meetings} announced meetings, {items} §§; gunicorn {args.workers} workers, one keep-alive client; "
-        f"{os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+        f"cache: {args.cache}; {benchdb.describe(os.environ['DATABASE_URL'])}"
     )
+    print(benchdb.load_report())
     print()
     print("Whole crawl through gunicorn (System, Bodies, every list through all pages, default page size 100)")
     first, warm = crawls[0], crawls[1:]

@@ -1,12 +1,14 @@
 """The portal's meeting and § pages under concurrent load, served by gunicorn, against a static ceiling.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/paragraf_bench .venv/bin/python bench/portal_bench.py \
-        [--workers 4] [--clients 8] [--seconds 20]
+    .venv/bin/python bench/portal_bench.py [--workers 4] [--clients 8] [--seconds 20] [--cache database]
 
-The database should hold `bench/decade.py`'s ten years (it is built if no protocol is published).
-The biggest published meeting's page and its middle § are fetched once in-process; the meeting
-page's HTML is then written into the static files, so that the same bytes are served by the same
-gunicorn (through whitenoise) as the ceiling. Each URL gets `--clients` threads for `--seconds`,
+The database is `paragraf_bench_decade` with `bench/decade.py`'s ten years (bench/benchdb.py: on the
+server of DATABASE_URL, or the private cluster under var/; built when it is missing, and kept). The
+pages are cached as settings say (`--cache`: the database, the default and production's, or each
+process's memory); the cache is emptied first. The biggest published meeting's page and its middle
+§ are fetched once in-process; the meeting page's HTML is then written into the static files (in a
+temporary PARAGRAF_VAR_DIR), so that the same bytes are served by the same gunicorn (through
+whitenoise) as the ceiling. Each URL gets `--clients` threads for `--seconds`,
 each thread sending requests one after another on a keep-alive connection; throughput is the
 completed requests per second, latency the time from sending to the last byte. A last run
 repeats the meeting page with the ETag it was served with, which the portal answers with 304.
@@ -15,9 +17,9 @@ repeats the meeting page with the ETag it was served with, which the portal answ
 import argparse
 import http.client
 import os
-import shutil
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -26,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import benchdb  # noqa: E402
 from servers import free_port, setup_django, start_gunicorn, stop  # noqa: E402
 
 
@@ -73,33 +76,39 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--cache", choices=["database", "memory"], default="database", help="PARAGRAF_CACHE")
+    parser.add_argument("--database", default=benchdb.DECADE, help="the decade's database (default %(default)s)")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        parser.error("set DATABASE_URL to a PostgreSQL database (the decade is built there if it is empty)")
+    os.environ["PARAGRAF_CACHE"] = args.cache
+    with benchdb.decade(args.database), tempfile.TemporaryDirectory(prefix="paragraf-portal-bench-") as var:
+        os.environ["PARAGRAF_VAR_DIR"] = var  # collectstatic and the static copy go there
+        return bench(args)
+
+
+def bench(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db.models import Count
     from django.test import Client
 
     from minutes.portal.published import published_meetings
 
-    call_command("migrate", verbosity=0)
+    benchdb.schema()
     if not published_meetings().exists():
-        from decade import build_decade
-
-        print("building the decade …", flush=True)
-        build_decade()
+        raise SystemExit(f"{args.database} holds no published protocol: name the decade's database, or a new name")
+    cache.clear()
     meeting = published_meetings().annotate(n=Count("items")).select_related("committee").order_by("-n").first()
     slug, year, number = meeting.committee.slug, meeting.year, meeting.number
     middle = meeting.items.order_by("position")[meeting.n // 2].number
     meeting_path = f"/protokoll/{slug}/{year}/{number}/"
     item_path = f"{meeting_path}paragraf-{middle}/"
+    call_command("collectstatic", interactive=False, verbosity=0)
     page = Client(HTTP_HOST="127.0.0.1").get(meeting_path)
     assert page.status_code == 200, page.status_code
-    call_command("collectstatic", interactive=False, verbosity=0)
     static = Path(settings.STATIC_ROOT) / "bench"
-    static.mkdir(parents=True, exist_ok=True)
+    static.mkdir()
     (static / "meeting.html").write_bytes(page.content)
     static_path = f"/{settings.STATIC_URL.strip('/')}/bench/meeting.html"
 
@@ -111,7 +120,7 @@ def main() -> int:
         print(
             f"meeting {meeting} ({meeting.n} §§, {len(page.content) // 1024} KiB of HTML), "
             f"{args.workers} gunicorn workers, {args.clients} clients, {args.seconds:.0f} s each, "
-            f"{os.cpu_count()} cores"
+            f"cache: {args.cache}; {benchdb.describe(os.environ['DATABASE_URL'])}"
         )
         results = {
             "static file (ceiling)": load(port, static_path, clients=args.clients, seconds=args.seconds),
@@ -127,7 +136,7 @@ def main() -> int:
         }
     finally:
         stop(server)
-        shutil.rmtree(static, ignore_errors=True)
+    print(benchdb.load_report())
     ceiling = results["static file (ceiling)"]["rps"]
     for name, r in results.items():
         print(

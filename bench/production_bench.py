@@ -1,12 +1,12 @@
 """Paragraf as production runs it, on this machine: gunicorn with several workers and `manage.py worker`.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/production_bench.py \
-        [--web-workers 5] [--clients 8] [--seconds 15] [--interval 1.0] [--runs 3] \
-        [--page-clients 2] [--think 0.25] [--worker-nice 0]
+    .venv/bin/python bench/production_bench.py [--web-workers 5] [--clients 8] [--seconds 15] \
+        [--interval 1.0] [--runs 3] [--background 10] [--page-clients 2] [--think 0.25] [--worker-nice 0]
 
-DATABASE_URL names the PostgreSQL server; the bench builds its own database `paragraf_bench_production`
-(dropped first and at the end) and a temporary PARAGRAF_VAR_DIR: the demo, left a draft, and
-`--runs` + 10 drafts of 40 §§ (bench/synthetic.py). gunicorn starts as the README says
+The bench builds a database of its own, `paragraf_bench_production_<random>` (bench/benchdb.py: on
+the server of DATABASE_URL, or the private cluster under var/; dropped at the end unless --keep),
+and a temporary PARAGRAF_VAR_DIR: the demo, left a draft, and `--runs` + `--background` drafts
+of 40 §§ (bench/synthetic.py). gunicorn starts as the README says
 (gunicorn.conf.py, WEB_CONCURRENCY=`--web-workers`, access log to a file, DatabaseCache); every
 request goes over loopback with real sign-ins. Three measures, method and figures in bench/PRODUCTION.md:
 
@@ -14,10 +14,11 @@ request goes over loopback with real sign-ins. Three measures, method and figure
    empty). The adjuster's last approval is POSTed; the sealing fragment is polled every 0.1 s as the
    secretary until it links the sealed file, which is then downloaded. `--runs` protocols in turn:
    the first is the worker's first job (WeasyPrint not yet imported), the others are warm.
-2. Ordinary pages while ten protocols render. A second worker joins. The portal's committee page and
-   the secretariat's meeting page (the demo's 12 §§, rendered on every request) are requested by
-   `--page-clients` threads with `--think` s between requests, for `--seconds`; then ten last approvals
-   are POSTed and the same load runs until all ten jobs are done. p95 during against p95 before.
+2. Ordinary pages while ten protocols render (`--background 0` leaves this measure out). A second
+   worker joins. The portal's committee page and the secretariat's meeting page (the demo's 12 §§,
+   rendered on every request) are requested by `--page-clients` threads with `--think` s between
+   requests, for `--seconds`; then ten last approvals are POSTed and the same load runs until all
+   ten jobs are done. p95 during against p95 before.
 3. Throughput under load. The first protocol is announced; its portal page and protokoll.pdf, and
    the same bytes copied into the static files (served by whitenoise from the same gunicorn, which
    is restarted to see them), each get `--clients` threads for `--seconds` (bench/portal_bench.py's
@@ -45,21 +46,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import benchdb  # noqa: E402
 from cluster import ADJUSTER, CHAIR, PASSWORD, SECRETARY, prepare, round_id  # noqa: E402
 from portal_bench import load  # noqa: E402
-from servers import (  # noqa: E402
-    Browser,
-    close_connections,
-    drop_database,
-    free_port,
-    fresh_database,
-    setup_django,
-    start_gunicorn,
-    start_worker,
-    stop,
-)
+from servers import Browser, free_port, setup_django, start_gunicorn, start_worker, stop  # noqa: E402
 
-DATABASE = "paragraf_bench_production"
 PDF_TARGET = 0.80  # of the static file's throughput
 LATENCY_TARGET = 2.0  # p95 during background rendering, as a multiple of p95 before
 
@@ -219,17 +210,22 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15, help="length of each load run (default 15)")
     parser.add_argument("--interval", type=float, default=1.0, help="the workers' --interval (default 1 s)")
     parser.add_argument("--runs", type=int, default=3, help="protocols timed to downloadable (default 3)")
-    parser.add_argument("--background", type=int, default=10, help="protocols rendered in the background (10)")
+    parser.add_argument(
+        "--background", type=int, default=10, help="protocols rendered in the background (10; 0 skips measure 2)"
+    )
     parser.add_argument("--page-clients", type=int, default=2, help="threads for the ordinary pages (default 2)")
     parser.add_argument("--think", type=float, default=0.25, help="seconds between a thread's page requests (0.25)")
     parser.add_argument("--worker-nice", type=int, default=0, help="start the workers with `nice -n N`")
     parser.add_argument("--keep", action="store_true", help="keep the database and the var directory")
     args = parser.parse_args()
-    server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
-        parser.error("set DATABASE_URL to a PostgreSQL server (any database on it; the bench makes its own)")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1: measure 3 serves the first protocol timed")
+    with benchdb.throwaway("production", keep=args.keep):
+        return bench(args)
+
+
+def bench(args: argparse.Namespace) -> int:
     var = Path(tempfile.mkdtemp(prefix="paragraf-production-"))
-    os.environ["DATABASE_URL"] = fresh_database(server_url, DATABASE)
     os.environ["PARAGRAF_VAR_DIR"] = str(var)
     os.environ["PARAGRAF_CACHE"] = "database"
     os.environ["DJANGO_DEBUG"] = "0"
@@ -246,17 +242,16 @@ def main() -> int:
     finally:
         for process in processes:
             stop(process)
-        close_connections()
-        if not args.keep:
-            drop_database(server_url, DATABASE)
+        if args.keep:
+            print(f"Kept the var directory {var}", file=sys.stderr)
+        else:
             shutil.rmtree(var, ignore_errors=True)
 
 
 def run(args, demo: int, pks: list[int], var: Path, processes: list) -> int:
     from django.conf import settings
-    from django.db import connection
 
-    from minutes.models import JobState, Meeting, SealingJob
+    from minutes.models import Meeting
 
     timed, background = pks[: args.runs], pks[args.runs :]
     logs = var / "logs"
@@ -286,46 +281,12 @@ def run(args, demo: int, pks: list[int], var: Path, processes: list) -> int:
         assert secretary.post(port, f"/sammantrade/{pk}/justering/atgard/", form)[0] == 302
 
     # 2. Ordinary pages before and while ten protocols render on two workers.
-    print("ordinary pages before and during background rendering …", file=sys.stderr, flush=True)
-    processes.append(start_worker(interval=args.interval, log=logs / "worker-2.log", nice=args.worker_nice))
     meeting = Meeting.objects.select_related("committee").get(pk=timed[0])
     pages = [f"/protokoll/{meeting.committee.slug}/", f"/sammantrade/{demo}/"]
-    for path in pages:
-        assert secretary.get(port, path)[0] == 200, path
-    time.sleep(3)  # the second worker is up
-    ends = time.monotonic() + args.seconds
-    before = sample(
-        port,
-        pages,
-        cookies=secretary.cookies,
-        clients=args.page_clients,
-        think=args.think,
-        until=lambda: time.monotonic() > ends,
-    )
-    state = {"done": False}
-
-    def approve_background() -> None:
-        for pk in background:
-            form = {"action": "approve", "round": rounds[pk], "disagreement": ""}
-            assert adjuster.post(port, f"/sammantrade/{pk}/justering/atgard/", form)[0] == 302
-        while SealingJob.objects.filter(round__meeting__in=background).exclude(state=JobState.DONE).exists():
-            time.sleep(0.2)
-            if SealingJob.objects.filter(round__meeting__in=background, state=JobState.FAILED).exists():
-                break
-        state["done"] = True
-        connection.close()
-
-    began = time.monotonic()
-    approver = threading.Thread(target=approve_background)
-    approver.start()
-    during = sample(
-        port, pages, cookies=secretary.cookies, clients=args.page_clients, think=args.think, until=lambda: state["done"]
-    )
-    approver.join()
-    rendering = time.monotonic() - began
-    close_connections()
-    jobs = list(SealingJob.objects.filter(round__meeting__in=background))
-    workers = {j.worker for j in jobs}
+    rendering = None
+    if background:
+        processes.append(start_worker(interval=args.interval, log=logs / "worker-2.log", nice=args.worker_nice))
+        rendering = pages_while_rendering(args, port, pages, secretary, adjuster, {pk: rounds[pk] for pk in background})
     for process in processes[1:]:
         stop(process)
 
@@ -359,14 +320,68 @@ def run(args, demo: int, pks: list[int], var: Path, processes: list) -> int:
     processes.remove(web)
     profile = profile_pdf(base + "protokoll.pdf", hashlib.sha256(pdf).hexdigest())
 
-    report(args, downloadable, before, during, rendering, len(jobs), workers, throughput, html, pdf, profile)
+    report(args, downloadable, rendering, throughput, html, pdf, profile)
     return 0
 
 
-def report(args, downloadable, before, during, rendering, jobs, workers, throughput, html, pdf, profile) -> None:
-    load_avg = os.getloadavg()
+def pages_while_rendering(
+    args, port: int, pages: list[str], secretary: Browser, adjuster: Browser, rounds: dict
+) -> dict:
+    """Ordinary pages for `--seconds` with the workers idle, then while the meetings of `rounds` are sealed."""
+    from django.db import connection
+
+    from minutes.models import JobState, SealingJob
+
+    print("ordinary pages before and during background rendering …", file=sys.stderr, flush=True)
+    background = list(rounds)
+    for path in pages:
+        assert secretary.get(port, path)[0] == 200, path
+    time.sleep(3)  # the second worker is up
+    ends = time.monotonic() + args.seconds
+    before = sample(
+        port,
+        pages,
+        cookies=secretary.cookies,
+        clients=args.page_clients,
+        think=args.think,
+        until=lambda: time.monotonic() > ends,
+    )
+    state = {"done": False}
+
+    def approve_background() -> None:
+        for pk in background:
+            form = {"action": "approve", "round": rounds[pk], "disagreement": ""}
+            assert adjuster.post(port, f"/sammantrade/{pk}/justering/atgard/", form)[0] == 302
+        while SealingJob.objects.filter(round__meeting__in=background).exclude(state=JobState.DONE).exists():
+            time.sleep(0.2)
+            if SealingJob.objects.filter(round__meeting__in=background, state=JobState.FAILED).exists():
+                break
+        state["done"] = True
+        connection.close()
+
+    began = time.monotonic()
+    approver = threading.Thread(target=approve_background)
+    approver.start()
+    during = sample(
+        port, pages, cookies=secretary.cookies, clients=args.page_clients, think=args.think, until=lambda: state["done"]
+    )
+    approver.join()
+    seconds = time.monotonic() - began
+    benchdb.close_connections()
+    jobs = list(SealingJob.objects.filter(round__meeting__in=background))
+    return {
+        "before": before,
+        "during": during,
+        "seconds": seconds,
+        "jobs": len(jobs),
+        "workers": {j.worker for j in jobs},
+    }
+
+
+def report(args, downloadable, rendering, throughput, html, pdf, profile) -> None:
     print(
-        f"\n{os.cpu_count()} cores, load average {load_avg[0]:.1f}; gunicorn {args.web_workers} workers "
+        f"\n{benchdb.load_report()}\n{benchdb.describe(os.environ['DATABASE_URL'])}; "
+        f"gunicorn {args.web_workers} workers "
         f"(gunicorn.conf.py); task workers --interval {args.interval:g} s"
         + (f", nice {args.worker_nice}" if args.worker_nice else "")
     )
@@ -381,22 +396,11 @@ def report(args, downloadable, before, during, rendering, jobs, workers, through
     warm = [d["total"] for d in downloadable[1:]] or [downloadable[0]["total"]]
     print(f"  warm worker: median {statistics.median(warm):.2f} s")
 
-    print(
-        f"\n2. Ordinary pages, {args.page_clients} clients with {args.think:g} s between requests: "
-        f"{args.seconds:g} s before; "
-        f"during: {rendering:.0f} s until {jobs} jobs were done on {len(workers)} workers"
-    )
-    worst = 0.0
-    for path in before["latencies"]:
-        b, d = summary(before["latencies"][path]), summary(during["latencies"][path])
-        worst = max(worst, d["p95"] / b["p95"])
-        print(
-            f"  {path:26} before: p50 {b['p50']:6.1f} p95 {b['p95']:6.1f} ms ({b['n']} req)   "
-            f"during: p50 {d['p50']:6.1f} p95 {d['p95']:6.1f} max {d['max']:6.0f} ms ({d['n']} req)   "
-            f"p95 × {d['p95'] / b['p95']:.2f}"
-        )
-    if before["bad"] or during["bad"]:
-        print(f"  statuses other than 200: before {before['bad'][:5]}, during {during['bad'][:5]}")
+    worst = None
+    if rendering is None:
+        print("\n2. Ordinary pages while protocols render: not measured (--background 0)")
+    else:
+        worst = pages_report(args, **rendering)
 
     print(
         f"\n3. Throughput, {args.clients} clients, {args.seconds:g} s each "
@@ -418,10 +422,32 @@ def report(args, downloadable, before, during, rendering, jobs, workers, through
         f"TARGET stored PDF ≥ {PDF_TARGET:.0%} of static: {pdf_ratio:.1%} — "
         f"{'MET' if pdf_ratio >= PDF_TARGET else 'MISSED'}"
     )
+    if worst is not None:
+        print(
+            f"TARGET p95 during rendering ≤ {LATENCY_TARGET:g}× before: worst × {worst:.2f} — "
+            f"{'MET' if worst <= LATENCY_TARGET else 'MISSED'}"
+        )
+
+
+def pages_report(args, *, before: dict, during: dict, seconds: float, jobs: int, workers: set) -> float:
+    """Measure 2's lines; returns the worst p95 ratio, during against before."""
     print(
-        f"TARGET p95 during rendering ≤ {LATENCY_TARGET:g}× before: worst × {worst:.2f} — "
-        f"{'MET' if worst <= LATENCY_TARGET else 'MISSED'}"
+        f"\n2. Ordinary pages, {args.page_clients} clients with {args.think:g} s between requests: "
+        f"{args.seconds:g} s before; "
+        f"during: {seconds:.0f} s until {jobs} jobs were done on {len(workers)} workers"
     )
+    worst = 0.0
+    for path in before["latencies"]:
+        b, d = summary(before["latencies"][path]), summary(during["latencies"][path])
+        worst = max(worst, d["p95"] / b["p95"])
+        print(
+            f"  {path:26} before: p50 {b['p50']:6.1f} p95 {b['p95']:6.1f} ms ({b['n']} req)   "
+            f"during: p50 {d['p50']:6.1f} p95 {d['p95']:6.1f} max {d['max']:6.0f} ms ({d['n']} req)   "
+            f"p95 × {d['p95'] / b['p95']:.2f}"
+        )
+    if before["bad"] or during["bad"]:
+        print(f"  statuses other than 200: before {before['bad'][:5]}, during {during['bad'][:5]}")
+    return worst
 
 
 if __name__ == "__main__":

@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/protocol_bench.py [--runs N] [--save DIR]
 
-Builds a throwaway database (SQLite in a temp dir, or the PostgreSQL database `paragraf_bench`
-when DATABASE_URL is set), loads the demo, adds a 40-§ meeting (bench/synthetic.py) and
+Builds a database of its own on PostgreSQL (bench/benchdb.py: the server of DATABASE_URL, or the
+private cluster under var/), loads the demo, adds a 40-§ meeting (bench/synthetic.py) and
 measures build_snapshot, render_html and html_to_pdf in this warm process, a cold render
 process's peak RSS, the cold `manage.py render_protocol` command, and Chromium printing the
-same HTML. See bench/README.md for what each number means.
+same HTML. WeasyPrint and Chromium take turns, run by run, so that both meet the same load.
+See bench/README.md for what each number means.
 """
 
 import argparse
@@ -23,10 +24,8 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = "paragraf_bench"
 CHROMIUM = os.environ.get("PARAGRAF_CHROMIUM", "/usr/lib/chromium/chromium")  # the real binary, not the wrapper
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -40,6 +39,8 @@ CHROMIUM_ARGS = [
 TARGET_RSS_MB = 250
 
 sys.path.insert(0, str(ROOT))
+
+from bench import benchdb  # noqa: E402  (needs ROOT on sys.path)
 
 
 def mib(kib: int) -> float:
@@ -99,56 +100,14 @@ def child_render(meeting_id: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The database.
-
-
-def bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + BENCH_DATABASE))
-
-
-def postgres(url: str, sql: str) -> None:
-    """Run one statement on the server's maintenance database (CREATE/DROP DATABASE need autocommit)."""
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
-    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def prepare_database(var_dir: Path) -> str:
-    """Point the settings at a throwaway database; returns a description of it."""
-    os.environ["PARAGRAF_VAR_DIR"] = str(var_dir)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        return f"SQLite in {var_dir}"
-    postgres(url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-    postgres(url, f"CREATE DATABASE {BENCH_DATABASE}")
-    os.environ["DATABASE_URL"] = bench_database_url(url)
-    parts = urlsplit(url)
-    return f"PostgreSQL {parts.hostname}:{parts.port or 5432}/{BENCH_DATABASE}"
-
-
-def drop_database() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        return
-    from django.db import connections
-
-    for connection in connections.all():
-        if hasattr(connection, "close_pool"):
-            connection.close_pool()
-        connection.close()
-    postgres(url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+# The data.
 
 
 def build_data() -> int:
-    from django.core.management import call_command
-
     from bench.synthetic import add_meeting
     from minutes.demo import load_demo
 
-    call_command("migrate", verbosity=0, interactive=False)
+    benchdb.schema()
     demo = load_demo()
     return add_meeting(demo).pk
 
@@ -177,20 +136,6 @@ class Stat:
     @property
     def min(self) -> float:
         return min(self.seconds)
-
-
-def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object, float, list[float]]:
-    """One warm-up call (its time returned apart), then `runs` timed calls: wall times, result, first, CPU times."""
-    started = time.perf_counter()
-    result = fn()
-    first = time.perf_counter() - started
-    times, cpu = [], []
-    for _ in range(runs):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        result = fn()
-        times.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - cpu_started)
-    return times, result, first, cpu
 
 
 def pages(pdf: bytes) -> int:
@@ -235,57 +180,53 @@ def chromium_version() -> str:
         return f"unavailable ({error})"
 
 
-def chromium_peer(html_path: Path, runs: int) -> tuple[Stat, Stat, bytes]:
-    """Print the HTML file with headless Chromium through Playwright, cold and warm."""
-    from playwright.sync_api import sync_playwright
+class Chromium:
+    """The peer: headless Chromium printing the same HTML file, one print per call, as Playwright or a command."""
 
-    url = html_path.as_uri()
-    cold: list[float] = []
-    warm: list[float] = []
-    with sync_playwright() as playwright:
-        for _ in range(runs):
-            started = time.perf_counter()
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(url)
-            pdf = page.pdf(format="A4")
-            browser.close()
-            cold.append(time.perf_counter() - started)
+    def __init__(self, playwright, html_path: Path, out_dir: Path) -> None:
+        self.playwright, self.url, self.out_dir = playwright, html_path.as_uri(), out_dir
+        self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self.runs = 0
 
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    def warm(self) -> bytes:
+        """The browser already running: new_page, goto, page.pdf, close the page."""
+        page = self.browser.new_page()
+        page.goto(self.url)
+        printed = page.pdf(format="A4")
+        page.close()
+        return printed
 
-        def print_once() -> bytes:
-            page = browser.new_page()
-            page.goto(url)
-            printed = page.pdf(format="A4")
-            page.close()
-            return printed
-
-        warm, pdf, first, _cpu = timed(print_once, runs)
+    def cold(self) -> bytes:
+        """Playwright: launch, new page, goto, page.pdf, close the browser."""
+        browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(self.url)
+        printed = page.pdf(format="A4")
         browser.close()
-    return (
-        Stat("Chromium cold: launch, goto, page.pdf, close", cold),
-        Stat("Chromium warm: new_page, goto, page.pdf", warm, first),
-        pdf,
-    )
+        return printed
 
-
-def chromium_cli(html_path: Path, out_dir: Path, runs: int) -> Stat:
-    """The peer as a one-shot command: `chromium --headless --print-to-pdf`, like render_protocol."""
-    times = []
-    for run in range(runs):
-        target = out_dir / f"chromium-cli-{run}.pdf"
+    def command(self) -> float:
+        """`chromium --headless --print-to-pdf` with a fresh profile, like render_protocol as a command."""
+        self.runs += 1
         args = [
             CHROMIUM,
             "--headless",
             *CHROMIUM_ARGS,
-            f"--user-data-dir={out_dir / f'chromium-profile-{run}'}",
+            f"--user-data-dir={self.out_dir / f'chromium-profile-{self.runs}'}",
             "--no-pdf-header-footer",
-            f"--print-to-pdf={target}",
-            html_path.as_uri(),
+            f"--print-to-pdf={self.out_dir / f'chromium-cli-{self.runs}.pdf'}",
+            self.url,
         ]
-        times.append(run_child(args)[0])
-    return Stat("chromium --headless --print-to-pdf (command)", times)
+        return run_child(args)[0]
+
+    def close(self) -> None:
+        self.browser.close()
+
+
+def clock(fn: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,21 +263,19 @@ def main() -> int:
         parser.error("--runs must be at least 1")
     runs = options.runs
 
-    with tempfile.TemporaryDirectory(prefix="paragraf-bench-") as tmp:
+    with benchdb.throwaway("protocol"), tempfile.TemporaryDirectory(prefix="paragraf-bench-") as tmp:
         tmp_dir = Path(tmp)
-        database = prepare_database(tmp_dir / "var")
+        os.environ["PARAGRAF_VAR_DIR"] = str(tmp_dir / "var")
         (tmp_dir / "var").mkdir()
-        try:
-            setup_django()
-            return measure(runs, tmp_dir, database, options.save)
-        finally:
-            drop_database()
+        setup_django()
+        return measure(runs, tmp_dir, options.save)
 
 
-def measure(runs: int, tmp_dir: Path, database: str, save: Path | None) -> int:
+def measure(runs: int, tmp_dir: Path, save: Path | None) -> int:
     import weasyprint
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from playwright.sync_api import sync_playwright
 
     from minutes.protocol.pdf import html_to_pdf
     from minutes.protocol.render import render_html
@@ -344,71 +283,99 @@ def measure(runs: int, tmp_dir: Path, database: str, save: Path | None) -> int:
 
     started = time.perf_counter()
     meeting_id = build_data()
-    print(f"Built the bench data in {ms(time.perf_counter() - started)} ({database}).", file=sys.stderr)
+    print(f"Built the bench data in {ms(time.perf_counter() - started)}.", file=sys.stderr)
 
-    # The warm process: this one, everything imported, each step once untimed first.
+    def warm_weasyprint() -> tuple[list[float], list[float], object, str, bytes]:
+        """One whole PDF in this warm process: wall and CPU seconds of each step, and what each made."""
+        walls, cpus, made = [], [], []
+        for step in (
+            lambda: build_snapshot(meeting_id),
+            lambda: render_html(made[0]),
+            lambda: html_to_pdf(made[1]),
+        ):
+            wall, cpu = time.perf_counter(), time.process_time()
+            made.append(step())
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+        return walls, cpus, *made
+
+    # The first call of each, untimed in the figures: template compile, font loading, query compile.
     with CaptureQueriesContext(connection) as queries:
-        snapshot = build_snapshot(meeting_id)
+        first_walls, _cpu, snapshot, html, pdf = warm_weasyprint()
     query_count = len(queries)
-    snap_times, snapshot, snap_first, snap_cpu = timed(lambda: build_snapshot(meeting_id), runs)
-    html_times, html, html_first, html_cpu = timed(lambda: render_html(snapshot), runs)
-    pdf_times, pdf, pdf_first, pdf_cpu = timed(lambda: html_to_pdf(html), runs)
-    snap = Stat(f"build_snapshot ({query_count} queries)", snap_times, snap_first, cpu=snap_cpu)
-    render = Stat(f"render_html ({len(html) // 1024} KiB of HTML)", html_times, html_first, cpu=html_cpu)
-    printing = Stat("html_to_pdf, PDF/A-3b", pdf_times, pdf_first, cpu=pdf_cpu)
+    html_path = tmp_dir / "protocol.html"
+    html_path.write_text(html, encoding="utf-8")
+    child = [sys.executable, str(Path(__file__).resolve()), "--child-render", str(meeting_id)]
+    out = tmp_dir / "x.pdf"
+    command = [sys.executable, "manage.py", "render_protocol", str(meeting_id), "--format", "pdf", "-o", str(out)]
+
+    # A, B, A, B …: each WeasyPrint measure and its Chromium peer one after the other in every run,
+    # so that both meet the same load on the machine and their ratio comes from the same minutes.
+    # Playwright's sync API runs an event loop in this thread, which Django takes for an async
+    # context and refuses queries in; nothing here is async, the two only take turns.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    steps: list[list[float]] = [[], [], []]
+    step_cpu: list[list[float]] = [[], [], []]
+    chromium_warm, chromium_cold, chromium_command = [], [], []
+    command_runs, cold_runs = [], []
+    with sync_playwright() as playwright:
+        chromium = Chromium(playwright, html_path, tmp_dir)
+        try:
+            chromium_first, chromium_pdf = clock(chromium.warm)
+            for run in range(runs):
+                walls, cpus, snapshot, html, pdf = warm_weasyprint()  # A
+                for column, cpu_column, wall, cpu in zip(steps, step_cpu, walls, cpus, strict=True):
+                    column.append(wall)
+                    cpu_column.append(cpu)
+                chromium_warm.append(clock(chromium.warm)[0])  # B
+                command_runs.append(run_child(command))  # A
+                chromium_cold.append(clock(chromium.cold)[0])  # B
+                elapsed, _rss, output, cpu = run_child(child)  # A
+                cold_runs.append(json.loads(output.strip().splitlines()[-1]) | {"wall": elapsed, "cpu": cpu})
+                chromium_command.append(chromium.command())  # B
+                print(
+                    f"run {run + 1}/{runs}: warm {ms(sum(walls))} vs Chromium {ms(chromium_warm[-1])}, "
+                    f"cold command {ms(command_runs[-1][0])} vs Chromium {ms(chromium_cold[-1])}",
+                    file=sys.stderr,
+                )
+        finally:
+            chromium.close()
+
+    snap = Stat(f"build_snapshot ({query_count} queries)", steps[0], first_walls[0], cpu=step_cpu[0])
+    render = Stat(f"render_html ({len(html) // 1024} KiB of HTML)", steps[1], first_walls[1], cpu=step_cpu[1])
+    printing = Stat("html_to_pdf, PDF/A-3b", steps[2], first_walls[2], cpu=step_cpu[2])
 
     def added(*columns: list[float]) -> list[float]:
         return [sum(run) for run in zip(*columns, strict=True)]
 
-    pipeline = Stat(
-        "  warm total: snapshot + html + pdf",
-        added(snap_times, html_times, pdf_times),
-        snap_first + html_first + pdf_first,
-        cpu=added(snap_cpu, html_cpu, pdf_cpu),
-    )
-    print("Measured the warm process.", file=sys.stderr)
-
-    tracemalloc.start()
-    html_to_pdf(html)
-    _current, traced_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    warm_rss = proc_status_kib("VmRSS")
-
-    # Cold render processes: only setup, snapshot, render and pdf, once each.
-    child = [sys.executable, str(Path(__file__).resolve()), "--child-render", str(meeting_id)]
-    cold_runs = []
-    for _ in range(runs):
-        elapsed, _rss, out, cpu = run_child(child)
-        cold_runs.append(json.loads(out.strip().splitlines()[-1]) | {"wall": elapsed, "cpu": cpu})
-    peaks = [mib(run["rss_peak_kib"]) for run in cold_runs]
-    hwms = [mib(run["vmhwm_kib"]) for run in cold_runs]
-    cold_process = Stat(
-        "cold render process: start, snapshot, html, pdf",
-        [run["wall"] for run in cold_runs],
-        cpu=[run["cpu"] for run in cold_runs],
-    )
-    befores = [mib(run["rss_before_kib"]) for run in cold_runs]
-    cold_pdf = Stat("  html_to_pdf in a fresh process (1st call)", [run["pdf"] for run in cold_runs])
-    cold_import = Stat("  import weasyprint in a fresh process", [run["import_weasyprint"] for run in cold_runs])
-
-    # The cold command, as an operator runs it.
-    out = tmp_dir / "x.pdf"
-    command = [sys.executable, "manage.py", "render_protocol", str(meeting_id), "--format", "pdf", "-o", str(out)]
-    command_runs = [run_child(command) for _ in range(runs)]
+    pipeline = Stat("  warm total: snapshot + html + pdf", added(*steps), sum(first_walls), cpu=added(*step_cpu))
     cold_command = Stat(
         "manage.py render_protocol --format pdf (cold command)",
         [run[0] for run in command_runs],
         note=f"peak RSS {max(mib(run[1]) for run in command_runs):.0f} MB",
         cpu=[run[3] for run in command_runs],
     )
-    print("Measured the cold processes.", file=sys.stderr)
+    peaks = [mib(run["rss_peak_kib"]) for run in cold_runs]
+    hwms = [mib(run["vmhwm_kib"]) for run in cold_runs]
+    befores = [mib(run["rss_before_kib"]) for run in cold_runs]
+    cold_process = Stat(
+        "cold render process: start, snapshot, html, pdf",
+        [run["wall"] for run in cold_runs],
+        cpu=[run["cpu"] for run in cold_runs],
+    )
+    cold_pdf = Stat("  html_to_pdf in a fresh process (1st call)", [run["pdf"] for run in cold_runs])
+    cold_import = Stat("  import weasyprint in a fresh process", [run["import_weasyprint"] for run in cold_runs])
+    warm_chromium = Stat("Chromium warm: new_page, goto, page.pdf", chromium_warm, chromium_first)
+    cold_chromium = Stat("Chromium cold: launch, goto, page.pdf, close", chromium_cold)
+    cli_chromium = Stat("chromium --headless --print-to-pdf (command)", chromium_command)
+    warm_ratios = [a / b for a, b in zip(pipeline.seconds, warm_chromium.seconds, strict=True)]
+    cold_ratios = [a / b for a, b in zip(cold_command.seconds, cold_chromium.seconds, strict=True)]
 
-    # The peer: the same HTML, printed by Chromium.
-    html_path = tmp_dir / "protocol.html"
-    html_path.write_text(html, encoding="utf-8")
-    cold_chromium, warm_chromium, chromium_pdf = chromium_peer(html_path, runs)
-    cli_chromium = chromium_cli(html_path, tmp_dir, runs)
-    print("Measured Chromium.", file=sys.stderr)
+    tracemalloc.start()
+    html_to_pdf(html)
+    _current, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    warm_rss = proc_status_kib("VmRSS")
 
     if save:
         save.mkdir(parents=True, exist_ok=True)
@@ -417,16 +384,17 @@ def measure(runs: int, tmp_dir: Path, database: str, save: Path | None) -> int:
         (save / "chromium.pdf").write_bytes(chromium_pdf)
 
     item_count = len(snapshot.items)
-    load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
     print()
     print(
         f"Paragraf protocol bench: {item_count} §§, WeasyPrint {pages(pdf)} pages ({len(pdf) // 1024} KiB), "
-        f"Chromium {pages(chromium_pdf)} pages ({len(chromium_pdf) // 1024} KiB); {runs} runs each"
+        f"Chromium {pages(chromium_pdf)} pages ({len(chromium_pdf) // 1024} KiB); {runs} runs each, "
+        "WeasyPrint and Chromium in turn"
     )
     print(
         f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}, {chromium_version()}, "
-        f"{os.cpu_count()} CPUs (load {load}), {database.split(' in ')[0]}"
+        f"{benchdb.describe(os.environ['DATABASE_URL'])}"
     )
+    print(benchdb.load_report())
     print()
     print(
         table(
@@ -462,6 +430,11 @@ def measure(runs: int, tmp_dir: Path, database: str, save: Path | None) -> int:
     def mark(ok: bool) -> str:
         return "ok" if ok else "MISSED"
 
+    print(
+        f"WeasyPrint / Chromium, run by run (median of the {runs} ratios): "
+        f"warm {statistics.median(warm_ratios):.2f}, "
+        f"cold command / Playwright cold {statistics.median(cold_ratios):.2f}"
+    )
     print(
         f"VERDICT: targets {verdict}. "
         f"Warm PDF {ms(pipeline.median)} vs Chromium warm {ms(warm_chromium.median)}: {mark(warm_ok)}; "

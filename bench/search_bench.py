@@ -1,12 +1,12 @@
 """Benchmark the portal's search on ten years of protocols: latency of a fixed set of queries.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/paragraf_bench .venv/bin/python bench/search_bench.py [--runs N]
+    .venv/bin/python bench/search_bench.py [--runs N] [--database NAME]
 
-Uses the database named by DATABASE_URL as it is (or var/'s SQLite without it): migrates it,
-and builds the decade (`bench/decade.py`: 120 announced meetings, 4,000 §§, 300 people) when
-it is not there yet. The decade cannot be removed again (announced protocols are immutable),
-so to build it anew, drop and create the database. See bench/SEARCH.md for the method and the
-figures.
+Uses the database `paragraf_bench_decade` with `bench/decade.py`'s ten years (120 announced
+meetings, 4,000 §§, 300 people; bench/benchdb.py: on the server of DATABASE_URL, or the private
+cluster under var/; built when it is missing, and kept), after `migrate`. To build the decade
+anew, drop that database (`bench/benchdb.py drop paragraf_bench_decade`). See bench/SEARCH.md for
+the method and the figures.
 """
 
 import argparse
@@ -23,6 +23,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+import benchdb  # noqa: E402
 
 TARGET_P95_MS = 50
 
@@ -63,21 +65,15 @@ def setup_django() -> None:
     django.setup()
 
 
-def prepare() -> str:
-    from decade import COMMITTEES, build_decade
-    from django.core.management import call_command
-    from django.db import connection
+def prepare(name: str) -> str:
+    from decade import COMMITTEES
 
     from committee.models import Committee
 
-    call_command("migrate", verbosity=0, interactive=False)
-    if Committee.objects.filter(slug=COMMITTEES[0][2]).exists():
-        note = "the decade was already there"
-    else:
-        print("Building the decade …", file=sys.stderr)
-        decade = build_decade()
-        note = f"built the decade in {decade.seconds:.0f} s"
-    return f"{connection.vendor} {connection.settings_dict['NAME']} ({note})"
+    benchdb.schema()
+    if not Committee.objects.filter(slug=COMMITTEES[0][2]).exists():
+        raise SystemExit(f"{name} does not hold the decade: name the decade's database, or a new name")
+    return f"{name} on {benchdb.describe(os.environ['DATABASE_URL'])}"
 
 
 @dataclass
@@ -143,16 +139,21 @@ def table(title: str, stats: list[Stat]) -> list[float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each query (after two untimed)")
+    parser.add_argument("--database", default=benchdb.DECADE, help="the decade's database (default %(default)s)")
     args = parser.parse_args()
+    with benchdb.decade(args.database):
+        return bench(args)
+
+
+def bench(args: argparse.Namespace) -> int:
     setup_django()
     from django.test import Client
 
     from minutes.portal.search import Filters, search
 
-    database = prepare()
+    database = prepare(args.database)
     client = Client(HTTP_HOST="127.0.0.1")  # an allowed host; no test environment, so no template instrumentation
-    load = os.getloadavg()[0]
-    print(f"Search bench on {database}; {args.runs} runs per query; load average {load:.2f}")
+    print(f"Search bench on {database}; {args.runs} runs per query")
 
     def search_call(query: str, filters: dict, page: int):
         return lambda: search(query, Filters(**filters), page).total
@@ -183,6 +184,7 @@ def main() -> int:
         f"\nVERDICT: target {verdict}. search() p95 {p95:.1f} ms over {len(all_searches)} runs, "
         f"target under {TARGET_P95_MS} ms (the whole page: p95 {page_p95:.1f} ms)"
     )
+    print(benchdb.load_report())
     return 0
 
 

@@ -1,5 +1,6 @@
 """What the benches that talk HTTP share: Django set up in the bench's own process, gunicorn and
-`manage.py worker` started as real processes on loopback, and a throwaway PostgreSQL database.
+`manage.py worker` started as real processes on loopback, a signed-in client. Their databases come
+from bench/benchdb.py.
 
 Every server listens on 127.0.0.1 only, on a port the kernel hands out.
 """
@@ -12,10 +13,11 @@ import sys
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+BARE_CONFIG = Path(__file__).resolve().with_name("gunicorn_bare.conf.py")
 
 
 def setup_django() -> None:
@@ -48,15 +50,16 @@ def start_gunicorn(
     """gunicorn serving committee.wsgi on 127.0.0.1:`port` with `workers` sync workers, once it listens.
 
     With `production`, it starts as the README says (`-c gunicorn.conf.py`, PARAGRAF_BIND and
-    WEB_CONCURRENCY, its access log to `log`); otherwise bare, warnings only. Always DJANGO_DEBUG=0.
+    WEB_CONCURRENCY, its access log to `log`); otherwise bare (bench/gunicorn_bare.conf.py: warnings
+    only, no access log). Always DJANGO_DEBUG=0.
     """
     env = {**os.environ, "DJANGO_DEBUG": "0", **(env or {})}
     if production:
         env |= {"PARAGRAF_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
         command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "committee.wsgi"]
     else:
-        command = [str(BIN / "gunicorn"), "committee.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-        command += ["--log-level", "warning"]
+        command = [str(BIN / "gunicorn"), "-c", str(BARE_CONFIG), "committee.wsgi", "-w", str(workers)]
+        command += ["-b", f"127.0.0.1:{port}"]
     server = _start(command, env, log)
     try:
         wait_for(port)
@@ -149,37 +152,3 @@ class Browser:
         status, headers, _body = self.post(port, "/konto/login/", {"username": username, "password": password})
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"{username} could not sign in on port {port}: {status}")
-
-
-def fresh_database(url: str, name: str) -> str:
-    """Create the database `name` on `url`'s server (dropping a stale one); returns its URL."""
-    if not name.startswith("paragraf_bench"):
-        raise ValueError(f"the benches only create databases named paragraf_bench…, not {name!r}")
-    drop_database(url, name)
-    _postgres(url, f'CREATE DATABASE "{name}"')
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def drop_database(url: str, name: str) -> None:
-    if not name.startswith("paragraf_bench"):
-        raise ValueError(f"the benches only drop databases named paragraf_bench…, not {name!r}")
-    _postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def close_connections() -> None:
-    """Close this process's database connections and pools, before its database is dropped."""
-    from django.db import connections
-
-    for connection in connections.all():
-        if getattr(connection, "pool", None) is not None:
-            connection.close_pool()
-        connection.close()
-
-
-def _postgres(url: str, sql: str) -> None:
-    """One statement on the server's maintenance database (CREATE/DROP DATABASE need autocommit)."""
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
-    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as connection:
-        connection.execute(sql)

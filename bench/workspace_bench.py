@@ -2,11 +2,11 @@
 
     .venv/bin/python bench/workspace_bench.py [--requests N] [--number §]
 
-Builds a throwaway database (SQLite in a temp dir, or the PostgreSQL database
-`paragraf_workspace_bench` when DATABASE_URL is set), loads the demo and adds a 40-§ meeting
-with 15 serving members (bench/synthetic.py), signs a secretary in through the login form with
-Django's test client (CSRF checks on), and times N requests of each kind in this process:
-median, 95th percentile and max, with the query count of each. See bench/README.md.
+Builds a database of its own on PostgreSQL (bench/benchdb.py: the server of DATABASE_URL, or the
+private cluster under var/), loads the demo and adds a 40-§ meeting with 15 serving members
+(bench/synthetic.py), signs a secretary in through the login form with Django's test client
+(CSRF checks on), and times N requests of each kind in this process: median, 95th percentile
+and max, with the query count of each. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -24,13 +24,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = "paragraf_workspace_bench"
 ITEMS = 40
 EXTRA_MEMBERS = 4  # the demo's 11 serving members + 4 = 15
 TARGET_SAVE_P95_MS = 50
@@ -38,45 +36,21 @@ USERNAME, PASSWORD = "sekreterare", "workspace-bench-password"
 
 sys.path.insert(0, str(ROOT))
 
-from bench.protocol_bench import postgres, setup_django  # noqa: E402  (needs ROOT on sys.path)
+from bench import benchdb  # noqa: E402  (needs ROOT on sys.path)
+from bench.protocol_bench import setup_django  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------
-# The database: the same scheme as protocol_bench.py, under a name of its own so both can run.
-
-
-def prepare_database(var_dir: Path) -> str:
-    os.environ["PARAGRAF_VAR_DIR"] = str(var_dir)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        return "SQLite"
-    postgres(url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-    postgres(url, f"CREATE DATABASE {BENCH_DATABASE}")
-    os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path="/" + BENCH_DATABASE))
-    return "PostgreSQL"
-
-
-def drop_database() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        return
-    from django.db import connections
-
-    for connection in connections.all():
-        if hasattr(connection, "close_pool"):
-            connection.close_pool()
-        connection.close()
-    postgres(url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+# The data.
 
 
 def build_data() -> int:
     """The demo, then meeting nr 10 with 40 §§ and 15 serving; a secretary of its committee."""
     from django.contrib.auth.models import User
-    from django.core.management import call_command
 
     from bench.synthetic import add_meeting
     from minutes.demo import load_demo
 
-    call_command("migrate", verbosity=0, interactive=False)
+    benchdb.schema()
     demo = load_demo()
     meeting = add_meeting(demo, extra_members=EXTRA_MEMBERS)
     user = User.objects.create_user(USERNAME, password=PASSWORD)
@@ -211,18 +185,15 @@ def main() -> int:
     if not 1 <= options.number <= ITEMS:
         parser.error(f"--number must be a § of the meeting, 1 to {ITEMS}")
 
-    with tempfile.TemporaryDirectory(prefix="paragraf-workspace-bench-") as tmp:
+    with benchdb.throwaway("workspace"), tempfile.TemporaryDirectory(prefix="paragraf-workspace-bench-") as tmp:
         var_dir = Path(tmp) / "var"
         (var_dir / "staticfiles").mkdir(parents=True)  # WhiteNoise warns without it; nothing static is served
-        database = prepare_database(var_dir)
-        try:
-            setup_django()
-            return measure(options.requests, options.number, database)
-        finally:
-            drop_database()
+        os.environ["PARAGRAF_VAR_DIR"] = str(var_dir)
+        setup_django()
+        return measure(options.requests, options.number)
 
 
-def measure(runs: int, number: int, database: str) -> int:
+def measure(runs: int, number: int) -> int:
     from django.test import Client
     from django.urls import reverse
 
@@ -234,7 +205,7 @@ def measure(runs: int, number: int, database: str) -> int:
     meeting = Meeting.objects.get(pk=meeting_id)
     item = Item.objects.get(meeting=meeting, number=number)
     serving = len(rules.serving_on(item))
-    print(f"Built the bench data in {time.perf_counter() - started:.1f} s ({database}).", file=sys.stderr)
+    print(f"Built the bench data in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
 
     client = Client(enforce_csrf_checks=True, SERVER_NAME="127.0.0.1")
     login = reverse("login")
@@ -274,14 +245,14 @@ def measure(runs: int, number: int, database: str) -> int:
     ]
     item.refresh_from_db()
 
-    load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
     print()
     items = Item.objects.filter(meeting=meeting).count()
     print(
         f"Paragraf workspace bench: {items} §§, {serving} serving on § {number}; "
         f"{runs} requests of each kind, Django test client in-process, CSRF checks on"
     )
-    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs (load {load}), {database}")
+    print(f"Python {platform.python_version()}, {benchdb.describe(os.environ['DATABASE_URL'])}")
+    print(benchdb.load_report())
     print()
     width = max(len(s.label) for s in stats)
     header = (
