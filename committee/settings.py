@@ -279,7 +279,7 @@ def mailers_from_env(*, production: bool, var_dir: Path) -> dict:
                 "OPTIONS": {"file_path": str(var_dir / "mail")},
             }
         }
-    security = env_str("PARAGRAF_EMAIL_SECURITY", "starttls")
+    security = env_str("PARAGRAF_EMAIL_SECURITY") or "starttls"
     if security not in ("starttls", "ssl", "none"):
         raise ImproperlyConfigured(f"PARAGRAF_EMAIL_SECURITY must be starttls, ssl or none, not {security!r}")
     return {
