@@ -1,4 +1,4 @@
-"""Response headers beside Django's own: Permissions-Policy, and no shared caching of signed-in pages."""
+"""Response headers beside Django's own: Permissions-Policy, no shared caching of signed-in pages, PDFs' policy."""
 
 import base64
 import hashlib
@@ -37,6 +37,9 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+PDF_POLICY = "frame-ancestors 'none'"
+
+
 class SecurityHeadersMiddleware:
     """Adds Permissions-Policy everywhere, and marks what a signed-in user sees as private.
 
@@ -51,6 +54,10 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if response.get("Content-Type", "").startswith("application/pdf"):
+            # Chromium shows a PDF in a viewer embedded in a page of its own making, which the pages'
+            # policy (object-src 'none') would block; a PDF runs no script of ours, so only framing is kept out.
+            response.headers.setdefault(str(CSP.HEADER_ENFORCE), PDF_POLICY)
         if "Cache-Control" not in response and self._signed_in(request):
             patch_cache_control(response, private=True, no_store=True)
         return response

@@ -315,10 +315,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("PARAGRAF_LOGIN_FAILURE_LIMIT", 10)
-LOCKOUT_MINUTES = env_int("PARAGRAF_LOGIN_LOCKOUT_MINUTES", 30)
-if AXES_FAILURE_LIMIT < 1 or LOCKOUT_MINUTES < 1:
+PARAGRAF_LOGIN_LOCKOUT_MINUTES = env_int("PARAGRAF_LOGIN_LOCKOUT_MINUTES", 30)
+if AXES_FAILURE_LIMIT < 1 or PARAGRAF_LOGIN_LOCKOUT_MINUTES < 1:
     raise ImproperlyConfigured("PARAGRAF_LOGIN_FAILURE_LIMIT and PARAGRAF_LOGIN_LOCKOUT_MINUTES must be above 0")
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOCKOUT_MINUTES)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=PARAGRAF_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A success must not wipe the failures: signing in to one's own account from an address would
 # otherwise erase the count against every other account tried from it.

@@ -132,3 +132,10 @@ def test_the_portal_keeps_its_public_caching_for_signed_in_visitors(client, demo
 def test_the_login_page_stays_uncached(client):
     directives = {d.strip() for d in client.get("/konto/login/")["Cache-Control"].split(",")}
     assert {"private", "no-store", "no-cache"} <= directives
+
+
+def test_a_pdf_is_only_kept_out_of_frames_so_the_browsers_viewer_can_show_it(client, demo, secretary):
+    response = client.get(f"/sammantrade/{demo.pk}/paragraf/10.pdf")
+
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert response["Content-Security-Policy"] == "frame-ancestors 'none'"
