@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from committee.accounts import AdminLoginForm
 from committee.models import Committee, Membership, Party, Person
 
 
@@ -40,3 +41,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["person", "committee", "party"]
     search_fields = ["person__first_name", "person__last_name"]
     autocomplete_fields = ["person"]
+
+
+# The admin's login counts failures like ours, and says so in Swedish when it refuses.
+admin.site.login_form = AdminLoginForm

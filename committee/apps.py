@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CommitteeConfig(AppConfig):
     name = "committee"
     verbose_name = _("Committees")
+
+    def ready(self) -> None:
+        from committee import checks  # noqa: F401  (registers the deployment checks)

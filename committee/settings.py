@@ -1,10 +1,12 @@
 """Paragraf's settings: one file, every deploy-time value from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from committee import localdb
@@ -245,3 +247,103 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PARAGRAF_LOG_LEVEL", "WARNING")},
 }
+
+
+# --- Hardening (issue 18): login throttling, security headers, the site's address, mail -----------
+
+
+def site_url_from_env() -> str:
+    """PARAGRAF_SITE_URL as scheme://host[:port], without a trailing slash; empty when unset."""
+    value = env_str("PARAGRAF_SITE_URL").strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"PARAGRAF_SITE_URL must look like https://paragraf.example.se, not {value!r}")
+    return value
+
+
+def mailers_from_env(*, production: bool, var_dir: Path) -> dict:
+    """Django's MAILERS from PARAGRAF_EMAIL_*: SMTP when a host is set.
+
+    Without a host, development writes each mail to a file under var/mail/, and production has no
+    mailer at all: nothing pretends to send (the password reset page says so, `check --deploy` warns).
+    """
+    host = env_str("PARAGRAF_EMAIL_HOST")
+    if not host:
+        if production:
+            return {}
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "OPTIONS": {"file_path": str(var_dir / "mail")},
+            }
+        }
+    security = env_str("PARAGRAF_EMAIL_SECURITY") or "starttls"
+    if security not in ("starttls", "ssl", "none"):
+        raise ImproperlyConfigured(f"PARAGRAF_EMAIL_SECURITY must be starttls, ssl or none, not {security!r}")
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": host,
+                "port": env_int("PARAGRAF_EMAIL_PORT", {"starttls": 587, "ssl": 465, "none": 25}[security]),
+                "username": env_str("PARAGRAF_EMAIL_USER") or None,
+                "password": env_str("PARAGRAF_EMAIL_PASSWORD") or None,
+                "use_tls": security == "starttls",
+                "use_ssl": security == "ssl",
+                # A mail server that does not answer must not hold a web worker for long.
+                "timeout": env_int("PARAGRAF_EMAIL_TIMEOUT", 10),
+            },
+        }
+    }
+
+
+# Absolute links that outlive the request (feeds, calendars, mails) use this address, never the
+# Host header, which any client can set and a cache would then keep.
+PARAGRAF_SITE_URL = site_url_from_env()
+PARAGRAF_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+
+MAILERS = mailers_from_env(production=env_bool("PARAGRAF_PRODUCTION"), var_dir=VAR_DIR)
+DEFAULT_FROM_EMAIL = env_str("PARAGRAF_EMAIL_FROM", "paragraf@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Login throttling (django-axes): after PARAGRAF_LOGIN_FAILURE_LIMIT failed sign-ins to one account
+# (from anywhere) or from one address (to any account), that account or address is refused for
+# PARAGRAF_LOGIN_LOCKOUT_MINUTES, counted from the last failure. Attempts are rows in the database,
+# shared by every process; an administrator lifts a lockout in the admin or with `axes_reset_*`.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("PARAGRAF_LOGIN_FAILURE_LIMIT", 10)
+PARAGRAF_LOGIN_LOCKOUT_MINUTES = env_int("PARAGRAF_LOGIN_LOCKOUT_MINUTES", 30)
+if AXES_FAILURE_LIMIT < 1 or PARAGRAF_LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("PARAGRAF_LOGIN_FAILURE_LIMIT and PARAGRAF_LOGIN_LOCKOUT_MINUTES must be above 0")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=PARAGRAF_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success must not wipe the failures: signing in to one's own account from an address would
+# otherwise erase the count against every other account tried from it.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "committee.accounts.client_address"
+AXES_LOCKOUT_CALLABLE = "committee.accounts.lockout_response"
+AXES_SENSITIVE_PARAMETERS = []  # the log names the account and the address tried (never the password)
+
+# Security headers. The policy allows scripts and styles from this site only (and scripts that
+# carry the request's nonce); htmx is configured in base.html to need neither eval nor inline styles.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],  # Bootstrap draws its check marks and arrows as data: SVGs
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+MIDDLEWARE += [
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "committee.headers.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from committee import accounts
 from committee.health import health
 from minutes.oparl import views as oparl
 from minutes.views import adjustment, public
@@ -9,6 +10,10 @@ from minutes.views import adjustment, public
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    # Login with throttling, and a password reset that sends from the site's address (committee/accounts.py).
+    path("konto/login/", accounts.LoginView.as_view(), name="login"),
+    path("konto/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("konto/password_reset/done/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("konto/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Public: the notice board, sealed files once announced, and verification.

@@ -66,8 +66,9 @@ VERSION = 2
 MANIFEST = "manifest.json"
 DATABASE = "database.xml"
 FILES = "files"
-# Logins are not data: a restored installation asks everyone to sign in again.
-EXCLUDED_APPS = ("sessions",)
+# Logins are not data: a restored installation asks everyone to sign in again, and starts
+# without the login throttle's counts and logs (django-axes).
+EXCLUDED_APPS = ("sessions", "axes")
 # Made by `migrate` in every installation; a restore replaces them with the backup's.
 MADE_BY_MIGRATE = ("contenttypes.contenttype", "auth.permission")
 CHUNK = 1024 * 1024

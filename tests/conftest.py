@@ -1,9 +1,14 @@
-"""Test setup shared by every folder: markers come from the folder, Swedish, an empty cache, a test seal."""
+"""Test setup shared by every folder: markers come from the folder, Swedish, an empty cache, a test seal, SMTP."""
 
+import email
+import email.policy
 import functools
 import hashlib
+import socket
 import subprocess
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -167,3 +172,52 @@ def pdf_text() -> Callable[[bytes], str]:
         ).stdout.decode()
 
     return extract
+
+
+@dataclass
+class SmtpServer:
+    """What a real SMTP server on loopback received: each message as sent, with its envelope."""
+
+    host: str
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+    recipients: list[list[str]] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SmtpServer]:
+    """An SMTP server (aiosmtpd) on 127.0.0.1 and a free port, and Django's default mailer pointed at it.
+
+    Mail goes over a real SMTP conversation, as in production; the test reads `smtp_server.messages`.
+    A message is there once sending returns (the server has accepted it). The live server's
+    threads send through the same settings.
+    """
+    from aiosmtpd.controller import Controller
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))  # the kernel picks a free port: tests run side by side
+    listener.listen()
+    server = SmtpServer(host="127.0.0.1", port=listener.getsockname()[1])
+
+    class OnSocket(Controller):
+        def _create_server(self):
+            return self.loop.create_server(self._factory_invoker, sock=listener)
+
+    controller = OnSocket(server, hostname=server.host, port=server.port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": server.host, "port": server.port, "timeout": 10},
+        }
+    }
+    try:
+        yield server
+    finally:
+        controller.stop()
+        listener.close()

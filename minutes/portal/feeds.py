@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from committee.models import Committee
+from committee.site import SiteRequest, absolute_url
 from minutes.models import Announcement, Item, Meeting
 from minutes.portal.caching import cacheable
 from minutes.portal.published import published_meetings
@@ -33,6 +34,17 @@ CALENDAR_MAX_AGE = 300
 HEADING_FIELDS = ("meeting", "position", "number", "title", "subtitle", "confidential", "public_heading")
 
 
+class SiteFeed(Feed):
+    """A feed whose links name the configured site address, never the Host that asked first.
+
+    The feed is cached by its path alone, so a link built from one request's Host would be
+    served to everyone after it.
+    """
+
+    def get_feed(self, obj, request: HttpRequest):
+        return super().get_feed(obj, SiteRequest(request))
+
+
 def _latest_protocol(request: HttpRequest, committee: str | None = None) -> int:
     """The feed changes only when a protocol is announced, and an announced protocol never changes."""
     protocols = Announcement.objects.filter(round__item__isnull=True)
@@ -41,7 +53,7 @@ def _latest_protocol(request: HttpRequest, committee: str | None = None) -> int:
 
 @method_decorator(require_safe, name="__call__")
 @method_decorator(cacheable(_latest_protocol, max_age=300), name="__call__")
-class ProtocolFeed(Feed):
+class ProtocolFeed(SiteFeed):
     """One entry per announced protocol, newest first, for all committees or for one."""
 
     feed_type = Atom1Feed
@@ -113,13 +125,13 @@ def meetings_calendar(request: HttpRequest, committee: str) -> HttpResponse:
         .annotate(published=Exists(published_meetings().filter(pk=OuterRef("pk"))))
         .order_by("date", "start_time", "number")
     )
-    page = request.build_absolute_uri(reverse("portal:committee", args=[body.slug]))
+    page = absolute_url(request, reverse("portal:committee", args=[body.slug]))
     calendar = Calendar.new(
         prodid="-//Paragraf//Sammanträden//SV",
         uid=f"committee-{body.pk}-meetings@paragraf",
         name=f"{body.name}: " + _("meetings"),
         url=page,
-        source=request.build_absolute_uri(),
+        source=absolute_url(request, request.get_full_path()),
         refresh_interval=datetime.timedelta(hours=6),
     )
     for meeting in meetings:
@@ -154,6 +166,4 @@ def _event_url(request: HttpRequest, meeting: Meeting, committee_page: str) -> s
     """A meeting whose protocol is announced links to it; any other to the committee's page."""
     if not meeting.published:
         return committee_page
-    return request.build_absolute_uri(
-        reverse("portal:meeting", args=[meeting.committee.slug, meeting.year, meeting.number])
-    )
+    return absolute_url(request, reverse("portal:meeting", args=[meeting.committee.slug, meeting.year, meeting.number]))

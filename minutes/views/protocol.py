@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from committee.headers import allow_own_styles
 from committee.permissions import can_prepare_meeting
 from minutes import jobs
 from minutes.models import JobState, Meeting, Preview
@@ -48,7 +49,9 @@ def protocol_document(
 
             body = html_to_pdf(body)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    if fmt != "html":
+    if fmt == "html":
+        allow_own_styles(response)  # the document's print stylesheet is inline
+    else:
         name = f"{meeting.committee.slug}-{meeting.date:%Y-%m-%d}" + (f"-p{number}" if number else "")
         response["Content-Disposition"] = f'inline; filename="{name}{"-public" if public else ""}.{fmt}"'
     return response

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from minutes.forms import VerifyForm
 from minutes.models import Announcement, DocumentKind
+from minutes.portal.feeds import SiteFeed
 from minutes.seal.verify import MAX_UPLOAD_BYTES, TOO_LARGE
 from minutes.verification import verify_upload
 
@@ -32,7 +32,7 @@ def notice_board(request: HttpRequest, archived: bool = False) -> HttpResponse:
     return render(request, "minutes/notice_board.html", {"notices": rows, "archived": archived})
 
 
-class NoticeFeed(Feed):
+class NoticeFeed(SiteFeed):
     feed_type = Atom1Feed
     link = "/anslagstavla/"
 

@@ -13,6 +13,8 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "paragraf.example.se",
     "DATABASE_URL": "postgres://paragraf:secret@db.example.se:5432/paragraf",
     "PARAGRAF_SEAL_PASSWORD": "a-seal-password-from-the-vault",
+    "PARAGRAF_SITE_URL": "https://paragraf.example.se",
+    "PARAGRAF_EMAIL_HOST": "smtp.example.se",
 }
 
 
@@ -37,3 +39,15 @@ def test_check_deploy_is_clean_with_production_variables():
 def test_production_without_a_secret_key_refuses_to_start():
     result = check_deploy({k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"})
     assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_without_a_mail_server_fails_the_deploy_check():
+    result = check_deploy({k: v for k, v in PRODUCTION.items() if k != "PARAGRAF_EMAIL_HOST"})
+    assert result.returncode == 1
+    assert "paragraf.W002" in result.stderr and "password reset by e-mail is off" in result.stderr
+
+
+def test_production_without_the_site_url_fails_the_deploy_check():
+    result = check_deploy({k: v for k, v in PRODUCTION.items() if k != "PARAGRAF_SITE_URL"})
+    assert result.returncode == 1
+    assert "paragraf.W001" in result.stderr and "Host header" in result.stderr

@@ -342,3 +342,61 @@ def test_calendar_of_an_unknown_committee_is_404(client):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+# Links from the configured site address (issue 18, finding 8)
+
+SITE = "https://paragraf.example.se"
+
+
+@pytest.fixture
+def two_host_names(settings):
+    """The site answers to its public name and to an internal one; the public one is configured."""
+    settings.ALLOWED_HOSTS = ["paragraf.example.se", "intern.example.se"]
+    settings.PARAGRAF_SITE_URL = SITE
+
+
+def test_feed_links_name_the_site_url_whatever_host_asked_first(client, registrar, two_host_names):
+    meeting = announced_meeting(CommitteeFactory(slug="arstadal"), registrar, 8)
+
+    first = client.get(reverse("portal:feed"), headers={"host": "intern.example.se"})
+    second = client.get(reverse("portal:feed"), headers={"host": "paragraf.example.se"})
+
+    assert second.content == first.content
+    feed = feedparser.parse(first.content)
+    assert [entry.link for entry in feed.entries] == [f"{SITE}/protokoll/arstadal/{meeting.year}/{meeting.number}/"]
+    assert [(link.rel, link.href) for link in feed.feed.links] == [
+        ("alternate", f"{SITE}/protokoll/"),
+        ("self", f"{SITE}/protokoll/atom.xml"),
+    ]
+
+
+def test_committee_feed_and_notice_feed_name_the_site_url(client, registrar, two_host_names):
+    meeting = announced_meeting(CommitteeFactory(slug="arstadal"), registrar, 8)
+
+    committee_feed = feedparser.parse(
+        client.get("/protokoll/arstadal/atom.xml", headers={"host": "intern.example.se"}).content
+    )
+    notices = feedparser.parse(client.get(reverse("notice-feed"), headers={"host": "intern.example.se"}).content)
+
+    assert [entry.link for entry in committee_feed.entries] == [
+        f"{SITE}/protokoll/arstadal/{meeting.year}/{meeting.number}/"
+    ]
+    assert committee_feed.feed.link == f"{SITE}/protokoll/arstadal/"
+    assert [entry.link for entry in notices.entries] == [
+        f"{SITE}/anslagstavla/#anslag-{meeting.announcements.get().pk}"
+    ]
+
+
+def test_calendar_links_name_the_site_url(client, registrar, two_host_names):
+    committee = CommitteeFactory(slug="arstadal")
+    held = MeetingFactory(committee=committee, date=timezone.localdate() - datetime.timedelta(days=20))
+    ItemFactory(meeting=held)
+    announce(held, registrar, timezone.now())
+
+    response = client.get("/protokoll/arstadal/sammantraden.ics", headers={"host": "intern.example.se"})
+    calendar = icalendar.Calendar.from_ical(response.content)
+
+    assert [str(event["URL"]) for event in calendar.events] == [f"{SITE}/protokoll/arstadal/{held.year}/{held.number}/"]
+    assert str(calendar["URL"]) == f"{SITE}/protokoll/arstadal/"
+    assert str(calendar["SOURCE"]) == f"{SITE}/protokoll/arstadal/sammantraden.ics"

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from committee.settings import database_from_url, env_bool, env_int
+from committee.settings import database_from_url, env_bool, env_int, mailers_from_env, site_url_from_env
 
 VARIABLE = "PARAGRAF_TEST_SETTING"
 
@@ -122,3 +122,89 @@ def test_database_from_url_bad_pool_size_raises(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="DATABASE_POOL_SIZE"):
         database_from_url("postgres://localhost/paragraf")
+
+
+# The site address and mail (issue 18)
+
+MAIL_VARIABLES = (
+    "PARAGRAF_EMAIL_HOST",
+    "PARAGRAF_EMAIL_PORT",
+    "PARAGRAF_EMAIL_SECURITY",
+    "PARAGRAF_EMAIL_USER",
+    "PARAGRAF_EMAIL_PASSWORD",
+    "PARAGRAF_EMAIL_TIMEOUT",
+    "PARAGRAF_SITE_URL",
+)
+
+
+@pytest.fixture
+def no_mail_settings(monkeypatch):
+    for name in MAIL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", ""),
+        ("https://paragraf.example.se/", "https://paragraf.example.se"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+    ],
+)
+def test_site_url_is_scheme_and_host(monkeypatch, no_mail_settings, value, expected):
+    monkeypatch.setenv("PARAGRAF_SITE_URL", value)
+    assert site_url_from_env() == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["paragraf.example.se", "ftp://paragraf.example.se", "https://x.se/paragraf", "https://"]
+)
+def test_site_url_other_values_raise(monkeypatch, no_mail_settings, value):
+    monkeypatch.setenv("PARAGRAF_SITE_URL", value)
+    with pytest.raises(ImproperlyConfigured, match="PARAGRAF_SITE_URL"):
+        site_url_from_env()
+
+
+def test_without_a_mail_host_development_writes_files_and_production_has_no_mailer(no_mail_settings, tmp_path):
+    assert mailers_from_env(production=False, var_dir=tmp_path) == {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(tmp_path / "mail")},
+        }
+    }
+    assert mailers_from_env(production=True, var_dir=tmp_path) == {}
+
+
+@pytest.mark.parametrize(
+    ("security", "port", "use_tls", "use_ssl"),
+    [("", 587, True, False), ("starttls", 587, True, False), ("ssl", 465, False, True), ("none", 25, False, False)],
+)
+def test_mail_host_gives_an_smtp_mailer(monkeypatch, no_mail_settings, tmp_path, security, port, use_tls, use_ssl):
+    monkeypatch.setenv("PARAGRAF_EMAIL_HOST", "smtp.example.se")
+    monkeypatch.setenv("PARAGRAF_EMAIL_SECURITY", security)
+    monkeypatch.setenv("PARAGRAF_EMAIL_USER", "paragraf")
+    monkeypatch.setenv("PARAGRAF_EMAIL_PASSWORD", "hemligt")
+
+    (mailer,) = mailers_from_env(production=True, var_dir=tmp_path).values()
+
+    assert mailer == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "smtp.example.se",
+            "port": port,
+            "username": "paragraf",
+            "password": "hemligt",
+            "use_tls": use_tls,
+            "use_ssl": use_ssl,
+            "timeout": 10,
+        },
+    }
+
+
+def test_mail_port_and_bad_security(monkeypatch, no_mail_settings, tmp_path):
+    monkeypatch.setenv("PARAGRAF_EMAIL_HOST", "smtp.example.se")
+    monkeypatch.setenv("PARAGRAF_EMAIL_PORT", "2525")
+    assert mailers_from_env(production=True, var_dir=tmp_path)["default"]["OPTIONS"]["port"] == 2525
+    monkeypatch.setenv("PARAGRAF_EMAIL_SECURITY", "tls")
+    with pytest.raises(ImproperlyConfigured, match="PARAGRAF_EMAIL_SECURITY"):
+        mailers_from_env(production=True, var_dir=tmp_path)
