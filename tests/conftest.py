@@ -4,6 +4,7 @@ import email
 import email.policy
 import functools
 import hashlib
+import os
 import socket
 import subprocess
 from collections.abc import Callable, Iterator
@@ -126,19 +127,21 @@ def _tasks_run_where_they_are_queued() -> Iterator[None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _swedish_catalogue_compiled() -> None:
-    """Compile the Swedish catalogue if a fresh clone has no (or an older) .mo: messages are tested in Swedish."""
-    from django.core.management import call_command
+    """Compile the Swedish catalogue if a fresh clone has no (or an older) .mo: messages are tested in Swedish.
+
+    Under pytest-xdist every worker checks: the first compiles (msgfmt's output is moved into place
+    whole), and each forgets what it loaded while collecting, before the .mo was current.
+    """
     from django.utils.translation import trans_real
 
     po = TESTS_DIR.parent / "locale" / "sv" / "LC_MESSAGES" / "django.po"
     mo = po.with_suffix(".mo")
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        call_command(
-            "compilemessages", locale=["sv"], ignore_patterns=[".venv", "node_modules", "var", ".git"], verbosity=0
-        )
-        # Forget catalogues loaded before the .mo existed.
-        trans_real._translations = {}
-        trans_real._default = None
+        fresh = mo.with_name(f".django.{os.getpid()}.mo")
+        subprocess.run(["msgfmt", "--check-format", "-o", str(fresh), str(po)], check=True)
+        os.replace(fresh, mo)
+    trans_real._translations = {}
+    trans_real._default = None
 
 
 SEAL_PASSWORD = "test-seal"
