@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from minutes import rules, services
 from minutes.models import (
+    AdjustedSnapshot,
     Adjuster,
     AdjustmentRound,
     Announcement,
@@ -529,6 +530,13 @@ class SealedDocumentAdmin(RecordAdmin):
     list_display = ["meeting", "kind", "numbers", "sha256", "created_at"]
     list_select_related = ["meeting__committee"]
     exclude = ["snapshot"]
+
+
+@admin.register(AdjustedSnapshot)
+class AdjustedSnapshotAdmin(RecordAdmin):
+    list_display = ["round", "created_at"]
+    list_select_related = ["round__meeting__committee", "round__item"]
+    exclude = ["protocol", "document"]
 
 
 @admin.register(Announcement)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from minutes.models import (
+    AdjustedSnapshot,
     Adjuster,
     AdjustmentRound,
     Announcement,
@@ -41,7 +42,7 @@ MODELS = [
     if not model._meta.auto_created and not hasattr(model, "instance_type")
 ]
 # The adjustment's records (written by Paragraf once), the workers' jobs and the search index: read-only.
-RECORDS = [AdjustmentRound, Approval, SealedDocument, Announcement, SearchEntry, SealingJob, Preview]
+RECORDS = [AdjustmentRound, Approval, SealedDocument, AdjustedSnapshot, Announcement, SearchEntry, SealingJob, Preview]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 
 
