@@ -3,9 +3,10 @@
 1. `send_for_adjustment` locks the protocol (or opens the round for one immediately adjusted §).
 2. The chair and each adjuster `approve`, signed in as themselves; one may note a disagreement.
    `reopen` instead cancels the round and its approvals (they stay on record) and unlocks it.
-3. The last approval completes the round, and its data can no longer change. A worker then
-   prints, seals and stores the protocol and its extracts with their data and SHA-256
-   (`minutes.jobs` calls `seal_document`).
+3. The last approval completes the round, and its data can no longer change: what it adjusted
+   is frozen, names and house style included (`minutes.protocol.adjusted`), and every document
+   of it is printed from that from then on. A worker prints, seals and stores the protocol and
+   its extracts with their data and SHA-256 (`minutes.jobs` calls `seal_document`).
 4. `announce` posts the adjustment on the notice board with the dates the law sets.
 
 Each verb is one transaction and refuses, with a Swedish reason, what the law or the state of
@@ -44,8 +45,9 @@ from minutes.models import (
     Verdict,
 )
 from minutes.models import search as search_index
+from minutes.protocol import adjusted
 from minutes.protocol.render import Adjustment, Notice, Request, Signature, render_html
-from minutes.protocol.snapshot import build_snapshot
+from minutes.protocol.snapshot import ProtocolSnapshot, build_snapshot
 
 ROLE_TITLES = {SignerRole.CHAIR: "Ordförande", SignerRole.ADJUSTER: "Justerare"}
 
@@ -211,6 +213,7 @@ def _complete(round: AdjustmentRound, *, now: datetime.datetime | None) -> None:
     round.save(update_fields=["state", "closed_at"])
     if round.item_id is None:
         _update(Meeting, round.meeting_id, status=MeetingStatus.ADJUSTED)
+    adjusted.freeze(round, adjustment=adjustment_facts(round))  # what every document of it prints from now
     jobs.start(round)  # a worker seals the documents; the round's page follows its progress
 
 
@@ -251,10 +254,10 @@ def seal_document(
 ) -> SealedDocument:
     """Print and seal the protocol, an extract or the announcement certificate, once, and store it.
 
-    The data comes from the database as it stands, which for a completed round can no longer
-    change; the stored JSON is that data in the exchange format, hashed alongside the PDF. It
-    takes seconds: web requests never call it, workers do (`minutes.jobs`), telling `progress`
-    each step.
+    The document is printed from what the round adjusted, frozen at its last approval, whenever
+    it is sealed (an extract may be asked for weeks later); the stored JSON is that data in the
+    exchange format, hashed alongside the PDF. It takes seconds: web requests never call it,
+    workers do (`minutes.jobs`), telling `progress` each step.
     """
     existing = _sealed(round, kind, numbers)
     if existing is not None:
@@ -265,8 +268,12 @@ def seal_document(
     from minutes.seal.sign import adjustment_stamp_lines, seal_pdf
 
     meeting = round.meeting
-    snapshot = build_snapshot(meeting)
-    adjustment = adjustment_facts(round)
+    frozen = adjusted.of_round(round)
+    if frozen is not None:
+        protocol = adjusted.thaw(frozen.protocol)
+        snapshot, adjustment, data = protocol.snapshot, protocol.adjustment, frozen.document
+    else:  # adjusted before snapshots were frozen: its data as it stands
+        snapshot, adjustment, data = build_snapshot(meeting), adjustment_facts(round), meeting_document(meeting)
     announcement = Announcement.objects.filter(round=round).first()
     request = Request(
         kind=DocumentKind.PROTOCOL if kind == DocumentKind.PUBLIC else kind,
@@ -276,7 +283,6 @@ def seal_document(
         adjustment=adjustment,
         notice=notice_facts(announcement) if announcement else None,
     )
-    data = meeting_document(meeting)
     printed = html_to_pdf(render_html(snapshot, request))
     progress(JobStep.SEALING)
     pdf = seal_pdf(
@@ -284,7 +290,7 @@ def seal_document(
         stamp_lines=adjustment_stamp_lines(
             adjusted_on=adjustment.adjusted_on, adjusters=[s.name for s in adjustment.signatures]
         ),
-        reason=_reason(kind, meeting, numbers),
+        reason=_reason(kind, snapshot, numbers),
         location=snapshot.protocol_kept_at or snapshot.municipality,
     )
     digest = hashlib.sha256(pdf).hexdigest()
@@ -315,7 +321,7 @@ def _sealed(round: AdjustmentRound, kind: str, numbers: tuple[int, ...]) -> Seal
     return SealedDocument.objects.filter(round=round, kind=kind, numbers=list(numbers)).first()
 
 
-def _reason(kind: str, meeting: Meeting, numbers: tuple[int, ...]) -> str:
+def _reason(kind: str, snapshot: ProtocolSnapshot, numbers: tuple[int, ...]) -> str:
     what = {
         DocumentKind.PROTOCOL: "Justerat protokoll",
         DocumentKind.PUBLIC: "Justerat protokoll, offentlig version",
@@ -323,7 +329,7 @@ def _reason(kind: str, meeting: Meeting, numbers: tuple[int, ...]) -> str:
         DocumentKind.CERTIFICATE: "Anslagsbevis",
     }[kind]
     paragraphs = f", § {', '.join(str(n) for n in numbers)}" if numbers else ""
-    return f"{what}, {meeting.committee.name} {meeting.date:%Y-%m-%d}{paragraphs}"
+    return f"{what}, {snapshot.committee_name} {snapshot.date:%Y-%m-%d}{paragraphs}"
 
 
 # 4. Announce

@@ -3,6 +3,12 @@
 Every save goes through the rules: after the rows are written (inside the transaction that
 `changeform_view` opens) each § the change touched is checked. A broken rule rolls the whole
 save back, and the form is shown again with the problems as its errors.
+
+Only a draft can be written, and no § that is being or has been adjusted on its own: the pages
+of anything else are read-only, and an add form refuses such a parent at its field. A meeting's
+status is in no form at all; `minutes.adjustment` alone moves it. Should a write get past all
+that, the database's triggers (migration 0004) refuse it, and that refusal is shown as a message
+too, never as an error page.
 """
 
 from operator import attrgetter
@@ -10,6 +16,7 @@ from operator import attrgetter
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -18,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from minutes import rules, services
 from minutes.models import (
+    AdjustedSnapshot,
     Adjuster,
     AdjustmentRound,
     Announcement,
@@ -33,6 +41,7 @@ from minutes.models import (
     Recusal,
     Reservation,
     ReservationMember,
+    RoundState,
     SealedDocument,
     SealingJob,
     Statement,
@@ -63,6 +72,34 @@ def meeting_of(obj) -> Meeting | None:
         return None
     path = MEETING_OF[type(obj)]
     return attrgetter(path)(obj) if path else obj
+
+
+def item_of(obj) -> Item | None:
+    """The § a row belongs to, or None for the meeting and its meeting-wide rows."""
+    if isinstance(obj, Item):
+        return obj
+    path = MEETING_OF[type(obj)]
+    return attrgetter(path.removesuffix(".meeting"))(obj) if path and path.endswith("item.meeting") else None
+
+
+def refusal(obj) -> str | None:
+    """Why `obj` cannot be written, as the services would say it, or None when it can."""
+    meeting = meeting_of(obj)
+    if meeting is None:
+        return None
+    if not meeting.is_editable:
+        return _("The meeting %(meeting)s is no longer a draft and cannot be changed.") % {"meeting": meeting}
+    item = item_of(obj)
+    if item is not None and item.pk and item.adjustment_rounds.exclude(state=RoundState.CANCELLED).exists():
+        # A § sent for immediate adjustment is locked like a protocol sent for adjustment.
+        return _("§ %(number)s is being adjusted or has been adjusted and cannot be changed.") % {"number": item.number}
+    return None
+
+
+def refused_by_the_database(error: IntegrityError) -> bool:
+    """Whether one of Paragraf's triggers refused the write (their messages start "Paragraf:")."""
+    diag = getattr(error.__cause__, "diag", None)
+    return (getattr(diag, "message_primary", None) or "").startswith("Paragraf:")
 
 
 def items_of(obj) -> list[Item]:
@@ -97,18 +134,15 @@ class DraftOnly:
     """Nothing in a meeting can be added, changed or deleted once it is no longer a draft."""
 
     def has_change_permission(self, request, obj=None):
-        meeting = meeting_of(obj)
-        return super().has_change_permission(request, obj) and (meeting is None or meeting.is_editable)
+        return super().has_change_permission(request, obj) and refusal(obj) is None
 
     def has_delete_permission(self, request, obj=None):
-        meeting = meeting_of(obj)
-        return super().has_delete_permission(request, obj) and (meeting is None or meeting.is_editable)
+        return super().has_delete_permission(request, obj) and refusal(obj) is None
 
 
 class DraftOnlyInline(DraftOnly):
     def has_add_permission(self, request, obj):
-        meeting = meeting_of(obj)
-        return super().has_add_permission(request, obj) and (meeting is None or meeting.is_editable)
+        return super().has_add_permission(request, obj) and refusal(obj) is None
 
 
 class TabularInline(DraftOnlyInline, admin.TabularInline):
@@ -157,24 +191,54 @@ class RuleCheckedAdmin(DraftOnly, admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except RulesBroken as broken:
-            # Leaving super()'s transaction.atomic() with the exception rolled the save back.
-            # Render the form again from the same POST, refusing it with the problems.
-            request.paragraf_problems = broken.problems
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            problems = broken.problems
+        except IntegrityError as error:
+            if not refused_by_the_database(error):
+                raise
+            problems = [ADJUSTED_REFUSED]
+        # Leaving super()'s transaction.atomic() with the exception rolled the save back.
+        # Render the form again from the same POST, refusing it with the problems.
+        request.paragraf_problems = problems
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
         except RulesBroken as broken:
-            for problem in broken.problems:
-                self.message_user(request, problem, level=messages.ERROR)
-            opts = self.opts
-            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
+            problems = broken.problems
+        except IntegrityError as error:
+            if not refused_by_the_database(error):
+                raise
+            problems = [ADJUSTED_REFUSED]
+        for problem in problems:
+            self.message_user(request, problem, level=messages.ERROR)
+        opts = self.opts
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         problems = getattr(request, "paragraf_problems", None)
-        return refusing(form, problems) if problems else form
+        if problems:
+            return refusing(form, problems)
+        return into_drafts(form, self.parent_field) if self.parent_field else form
+
+
+# What the database's refusal is shown as: its own message names a table, not what the user did.
+ADJUSTED_REFUSED = gettext_lazy("This belongs to a protocol that has been adjusted and can no longer change.")
+
+
+def into_drafts(form_class: type[forms.ModelForm], parent_field: str) -> type[forms.ModelForm]:
+    """The admin's form, refusing at the parent's field a parent that can no longer be written."""
+
+    class IntoDrafts(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            parent = cleaned.get(parent_field) if parent_field in self.fields else None
+            if parent is not None and (message := refusal(self._meta.model(**{parent_field: parent}))):
+                self.add_error(parent_field, message)
+            return cleaned
+
+    return IntoDrafts
 
 
 def refusing(form_class: type[forms.ModelForm], problems: list[str]) -> type[forms.ModelForm]:
@@ -225,12 +289,12 @@ class MeetingAdmin(RuleCheckedAdmin):
     list_select_related = ["committee"]
     date_hierarchy = "date"
     autocomplete_fields = ["chair", "secretary"]
-    readonly_fields = ["version"]
+    readonly_fields = ["status", "version"]  # the status moves through the adjustment pages alone
     inlines = [AttendanceInline, AdjusterInline, ItemInline]
     actions = ["renumber_items"]
 
     def check_rules(self, obj) -> None:
-        # Locking the meeting is a change to a draft; check the §§ it locks, then count the edit.
+        # A change to a draft's own fields can break any of its §§; check them, then count the edit.
         if problems := problems_in(items_of(obj)):
             raise RulesBroken(problems)
         Meeting.objects.filter(pk=obj.pk).update(version=F("version") + 1)
@@ -466,6 +530,13 @@ class SealedDocumentAdmin(RecordAdmin):
     list_display = ["meeting", "kind", "numbers", "sha256", "created_at"]
     list_select_related = ["meeting__committee"]
     exclude = ["snapshot"]
+
+
+@admin.register(AdjustedSnapshot)
+class AdjustedSnapshotAdmin(RecordAdmin):
+    list_display = ["round", "created_at"]
+    list_select_related = ["round__meeting__committee", "round__item"]
+    exclude = ["protocol", "document"]
 
 
 @admin.register(Announcement)

@@ -25,6 +25,7 @@ from minutes.models import (
     Ballot,
     Item,
     Meeting,
+    MeetingStatus,
     Motion,
     MotionMover,
     Proposition,
@@ -64,6 +65,7 @@ def read_document(text: str | bytes) -> dict[str, Any]:
 def import_meeting(text: str | bytes) -> Meeting:
     """Create the meeting the document describes, or raise ExchangeError and write nothing."""
     document = read_document(text)
+    _refuse_adjusted(document["meeting"])
     with transaction.atomic():
         committee = _committee(document["committee"])
         _refuse_existing_meeting(committee, document["meeting"])
@@ -80,6 +82,26 @@ def import_meeting(text: str | bytes) -> Meeting:
         if problems:
             raise ExchangeError(problems)
     return meeting
+
+
+def _refuse_adjusted(data: dict[str, Any]) -> None:
+    """A protocol sent for adjustment, adjusted or announced elsewhere cannot become one here.
+
+    Its round, approvals, seal and notice are not in the file, and a status is only ever the
+    outcome of those. Importing it as a draft instead would make an adjusted protocol editable
+    again without a word, so the registrar is told what to do instead.
+    """
+    if data["status"] != MeetingStatus.DRAFT:
+        raise refuse(
+            "$.meeting.status",
+            _(
+                "Only a draft can be imported, and this meeting is %(status)s. The file does not carry "
+                "its adjustment (the approvals, the seal and the notice): the sealed PDF of the installation "
+                "that adjusted it remains the protocol's record. To take the meeting in as a draft to work on, "
+                'set its status to "draft".'
+            )
+            % {"status": MeetingStatus(data["status"]).label.lower()},
+        )
 
 
 # References the schema cannot check
@@ -254,8 +276,7 @@ def _meeting(data: dict[str, Any], committee: Committee, people: dict[str, Perso
         date=_date(data["date"]),
         start_time=_time(data["start_time"]),
         end_time=_time(data["end_time"]),
-        place=data["place"],
-        status=data["status"],
+        place=data["place"],  # a draft, as every new meeting is (_refuse_adjusted)
         chair=person(data["chair"]),
         secretary=person(data["secretary"]),
         adjustment_at=datetime.datetime.fromisoformat(data["adjustment_at"]) if data["adjustment_at"] else None,

@@ -1,4 +1,5 @@
 from minutes.models.adjustment import (
+    AdjustedSnapshot,
     AdjustmentRound,
     Announcement,
     Approval,
@@ -33,6 +34,7 @@ from minutes.models.statements import (
 )
 
 __all__ = [
+    "AdjustedSnapshot",
     "AdjustmentRound",
     "Announcement",
     "Approval",

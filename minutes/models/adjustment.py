@@ -162,6 +162,27 @@ class SealedDocument(models.Model):
         return data
 
 
+class AdjustedSnapshot(models.Model):
+    """What a completed round adjusted, as it stood at the last approval: every later document is printed from it.
+
+    Written once, in the transaction that completes the round (`minutes.protocol.adjusted.freeze`).
+    """
+
+    round = models.OneToOneField(AdjustmentRound, on_delete=models.PROTECT, related_name="adjusted_snapshot")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="adjusted_snapshots")
+    protocol = models.JSONField(_("the protocol as adjusted"))  # its snapshot and signatures
+    document = models.JSONField(_("the meeting in the exchange format"))  # what its sealed files store
+    created_at = models.DateTimeField(_("frozen"), default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "id"]
+        verbose_name = _("adjusted protocol data")
+        verbose_name_plural = _("adjusted protocol data")
+
+    def __str__(self) -> str:
+        return str(self.round)
+
+
 class TamperedFile(Exception):
     def __init__(self, document: SealedDocument) -> None:
         super().__init__(f"The stored file of {document} no longer matches its SHA-256")

@@ -27,7 +27,10 @@ class Meeting(models.Model):
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=MeetingStatus, default=MeetingStatus.DRAFT)
+    # Moved by minutes.adjustment alone (send, reopen, the last approval, announce): never by a form.
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus, default=MeetingStatus.DRAFT, editable=False
+    )
     chair = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("chair")
     )

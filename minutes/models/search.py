@@ -1,9 +1,10 @@
 """The portal's search index: one row per § of an announced protocol, holding only its public text.
 
-An announced protocol never changes (its rows are frozen by triggers on PostgreSQL), so its §§
-are indexed once, when it is announced (`index_meeting`, called by `adjustment.announce`), into
-this table of their own. A confidential § is indexed by its public heading alone: no text, no
-Dnr, no people, no parties, no vote or reservation flag, so no search can find it by them.
+An announced protocol never changes (its rows are frozen by triggers on PostgreSQL, and the names
+in it are those frozen at its adjustment), so its §§ are indexed once, when it is announced
+(`index_meeting`, called by `adjustment.announce`), into this table of their own; `reindex_search`
+writes the same entries again. A confidential § is indexed by its public heading alone: no text,
+no Dnr, no people, no parties, no vote or reservation flag, so no search can find it by them.
 """
 
 import re
@@ -71,8 +72,13 @@ def _clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def _entry(item: Item, meeting: Meeting, parties_of: dict[int, set[int]]) -> tuple[SearchEntry, set[int], set[int]]:
-    """The entry of one §, with the ids of the people who acted in it and of their parties."""
+def _entry(
+    item: Item, meeting: Meeting, parties_of: dict[int, set[int]], names: dict[int, str]
+) -> tuple[SearchEntry, set[int], set[int]]:
+    """The entry of one §, with the ids of the people who acted in it and of their parties.
+
+    `names` are the people's names as the protocol was adjusted with them, by id.
+    """
     entry = SearchEntry(
         item=item,
         meeting=meeting,
@@ -112,7 +118,7 @@ def _entry(item: Item, meeting: Meeting, parties_of: dict[int, set[int]]) -> tup
     entry.title = _clean(item.heading)
     entry.decision = _clean(item.decision)
     entry.body = _clean(_joined(*texts))
-    entry.names = ", ".join(sorted(person.full_name for person in people.values()))
+    entry.names = ", ".join(sorted(names.get(pk, person.full_name) for pk, person in people.items()))
     entry.folded_title = fold(entry.title)
     entry.folded_text = fold(_joined(entry.title, entry.decision, entry.body, entry.names, entry.dnr))
     parties = set().union(*(parties_of.get(pk, set()) for pk in people))
@@ -126,7 +132,11 @@ def index_meeting(meeting: Meeting) -> int:
     Only the caller knows the protocol may be public: `announce` calls this when the whole
     protocol is announced, and `reindex_search` for the announced meetings only.
     """
+    from minutes.protocol.adjusted import adjusted_protocol  # the pipeline imports these models
+
     meeting = Meeting.objects.select_related("committee").get(pk=meeting.pk)
+    frozen = adjusted_protocol(meeting)
+    names = _names(frozen.snapshot.items) if frozen else {}
     items = meeting.items.prefetch_related(
         Prefetch("motions", Motion.objects.prefetch_related(_named("movers", MotionMover))),
         Prefetch("propositions", Proposition.objects.prefetch_related(_named("ballots", Ballot))),
@@ -139,7 +149,7 @@ def index_meeting(meeting: Meeting) -> int:
     for person_id, party_id in memberships.values_list("person_id", "party_id"):
         parties_of.setdefault(person_id, set()).add(party_id)
 
-    built = [_entry(item, meeting, parties_of) for item in items]
+    built = [_entry(item, meeting, parties_of, names) for item in items]
     SearchEntry.objects.filter(meeting=meeting).delete()
     SearchEntry.objects.bulk_create([entry for entry, _people, _parties in built])  # sets each entry's pk
     person_link, party_link = SearchEntry.people.through, SearchEntry.parties.through
@@ -151,6 +161,19 @@ def index_meeting(meeting: Meeting) -> int:
     )
     SearchEntry.objects.filter(meeting=meeting).update(vector=weighted_vector())
     return len(built)
+
+
+def _names(items) -> dict[int, str]:
+    """The name of everyone who acted in the §§ (ItemSnapshots), by person id."""
+    found: dict[int, str] = {}
+    for item in items:
+        named = [n.person for m in item.motions for n in m.movers]
+        named += [b.person for p in item.propositions for b in p.ballots]
+        named += [r.person for r in item.recusals]
+        named += [n.person for r in item.reservations for n in r.members]
+        named += [n.person for s in item.statements for n in s.authors]
+        found.update((person.id, person.name) for person in named)
+    return found
 
 
 def _named(lookup: str, model: type[models.Model]) -> Prefetch:

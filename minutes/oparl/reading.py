@@ -1,10 +1,14 @@
 """Gather for a page of the API: many published meetings read into protocol snapshots at once.
 
-`minutes.protocol.snapshot.read_meeting` reads one meeting in 14 queries. A list page names
-§§ of several meetings (a page of meetings, all of them), so this reads the same rows for all
-those meetings together, in a fixed number of queries whatever their number, and hands each
-meeting's rows to the pipeline's own `snapshot_of`: the text the API serves is made by exactly
-the code that makes the protocol.
+A published protocol is adjusted, so its snapshot is the one frozen at its adjustment
+(`minutes.protocol.adjusted`): the API serves what was adjusted, whatever the registers say
+now. Those are read for all the meetings in one query, with the ids of their §§ in another.
+
+A protocol adjusted before snapshots were frozen is read as it stands: `read_meeting` reads one
+meeting in 14 queries, so this reads the same rows for all such meetings together, in a fixed
+number of queries whatever their number, and hands each meeting's rows to the pipeline's own
+`snapshot_of`. Either way the text the API serves is made by exactly the code that makes the
+protocol.
 """
 
 from collections import defaultdict
@@ -30,6 +34,7 @@ from minutes.models import (
     Statement,
     StatementAuthor,
 )
+from minutes.protocol.adjusted import adjusted_protocols
 from minutes.protocol.snapshot import ROLE_RANK, MeetingRows, ProtocolSnapshot, grouped, snapshot_of
 
 # What a snapshot never reads of the people it names: left in the database, a page of meetings
@@ -59,11 +64,36 @@ class MeetingRead:
 
 
 def read_snapshots(meeting_ids: Iterable[int]) -> dict[int, MeetingRead]:
-    """The whole snapshots of the meetings, by meeting id, in 14 queries whatever their number and size."""
+    """The whole snapshots of the meetings, by meeting id, in 3 queries (15 with any not frozen) whatever their size."""
     chosen = Meeting.objects.filter(pk__in=list(meeting_ids)).select_related("committee")
     meetings = list(_named(chosen, "chair", "secretary"))
     if not meetings:
         return {}
+    frozen = adjusted_protocols(meeting.pk for meeting in meetings)
+    unfrozen = [meeting for meeting in meetings if meeting.pk not in frozen]
+    items = Item.objects.filter(meeting_id__in=[m.pk for m in meetings]).order_by("position")
+    every_item = _by(items if unfrozen else items.only("meeting_id", "number"), _meeting_id)
+    snapshots = {pk: found.snapshot for pk, found in frozen.items()}
+    if unfrozen:
+        snapshots.update(_read_as_they_stand(unfrozen, every_item))
+    return {
+        meeting.pk: MeetingRead(
+            snapshots[meeting.pk],
+            meeting.committee_id,
+            meeting.committee.slug,
+            {item.number: item.pk for item in every_item.get(meeting.pk, [])},
+            frozenset(item.number for item in snapshots[meeting.pk].items if item.confidential),
+        )
+        for meeting in meetings
+    }
+
+
+def _meeting_id(row) -> int:
+    return row.meeting_id
+
+
+def _read_as_they_stand(meetings: list[Meeting], every_item: dict[int, list[Item]]) -> dict[int, ProtocolSnapshot]:
+    """The snapshots of meetings with no frozen one, from their rows as they are now, in 12 queries."""
     ids = [meeting.pk for meeting in meetings]
     first, last = min(m.date for m in meetings), max(m.date for m in meetings)
     committee_memberships = _by(
@@ -73,7 +103,6 @@ def read_snapshots(meeting_ids: Iterable[int]) -> dict[int, MeetingRead]:
         .defer("created", "modified", "party__created", "party__modified"),
         lambda row: row.committee_id,
     )
-    every_item = _by(Item.objects.filter(meeting_id__in=ids).order_by("position"), lambda row: row.meeting_id)
     attendance = _by(
         _named(Attendance.objects.filter(meeting_id__in=ids), "person", "replaces").order_by("position", "id"),
         lambda row: row.meeting_id,
@@ -101,7 +130,7 @@ def read_snapshots(meeting_ids: Iterable[int]) -> dict[int, MeetingRead]:
         _named(StatementAuthor.objects.filter(statement__item__meeting_id__in=ids), "person"), "statement_id"
     )
 
-    snapshots: dict[int, MeetingRead] = {}
+    snapshots: dict[int, ProtocolSnapshot] = {}
     for meeting in meetings:
         held: dict[int, Membership] = {}
         for membership in committee_memberships.get(meeting.committee_id, []):
@@ -115,7 +144,7 @@ def read_snapshots(meeting_ids: Iterable[int]) -> dict[int, MeetingRead]:
         items = every_item.get(meeting.pk, [])
         position_of = {item.pk: item.position for item in items}
         rows = attendance.get(meeting.pk, [])
-        snapshot = snapshot_of(
+        snapshots[meeting.pk] = snapshot_of(
             MeetingRows(
                 meeting=meeting,
                 memberships=held,
@@ -144,12 +173,5 @@ def read_snapshots(meeting_ids: Iterable[int]) -> dict[int, MeetingRead]:
                 statements=statements,
                 authors=authors,
             )
-        )
-        snapshots[meeting.pk] = MeetingRead(
-            snapshot,
-            meeting.committee_id,
-            meeting.committee.slug,
-            {item.number: item.pk for item in items},
-            frozenset(item.number for item in items if item.confidential),
         )
     return snapshots

@@ -1,7 +1,9 @@
 """The portal's pages: start, committee, meeting, §, person, party and matter (Dnr).
 
 Only announced protocols are read (`published`), and only through their public version: a
-confidential § shows its public heading, never its text, the people in it or their votes.
+confidential § shows its public heading, never its text, the people in it or their votes. A
+protocol is printed from the snapshot frozen at its adjustment (`minutes.protocol.adjusted`), so
+a change in the registers since (a renamed person, another house style) does not reach it.
 """
 
 from dataclasses import dataclass
@@ -32,8 +34,8 @@ from minutes.models import (
 )
 from minutes.portal.caching import YEAR, cacheable, published_file
 from minutes.portal.published import published_items, published_meetings
+from minutes.protocol.adjusted import snapshot_for
 from minutes.protocol.render import Request, render_html
-from minutes.protocol.snapshot import build_snapshot
 from minutes.views.public import notices
 
 LATEST = 10
@@ -105,7 +107,7 @@ def _meeting_etag(request: HttpRequest, committee: str, year: int, number: int, 
 @cacheable(_meeting_etag, max_age=86400, immutable=True)
 def meeting(request: HttpRequest, committee: str, year: int, number: int) -> HttpResponse:
     meeting = published_meeting(committee, year, number)
-    snapshot = build_snapshot(meeting)
+    snapshot = snapshot_for(meeting)  # as it was adjusted, whatever the registers say now
     protocol = render_html(snapshot, Request(kind="protocol", public=True, bare=True))
     return render(
         request,
@@ -118,7 +120,7 @@ def meeting(request: HttpRequest, committee: str, year: int, number: int) -> Htt
 @cacheable(_meeting_etag, max_age=86400, immutable=True)
 def item(request: HttpRequest, committee: str, year: int, number: int, item: int) -> HttpResponse:
     meeting = published_meeting(committee, year, number)
-    snapshot = build_snapshot(meeting, numbers=[item])
+    snapshot = snapshot_for(meeting, numbers=[item])
     if not snapshot.items:
         raise Http404
     text = render_html(snapshot, Request(kind="item", numbers=(item,), public=True, bare=True))

@@ -8,6 +8,7 @@ the whole page otherwise. A stale `version` (someone else saved the § meanwhile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 
 from crispy_forms.utils import render_crispy_form
@@ -39,6 +40,7 @@ from minutes.models import (
     Statement,
 )
 from minutes.protocol import phrases
+from minutes.protocol.adjusted import adjusted_protocol
 from minutes.protocol.document import item_document
 from minutes.protocol.render import Request, render_html
 from minutes.protocol.snapshot import ItemSnapshot, MeetingRows, ProtocolSnapshot, read_meeting, snapshot_of
@@ -134,7 +136,12 @@ class Editor:
 
     @cached_property
     def snapshot(self) -> ProtocolSnapshot:
-        return snapshot_of(self.rows)
+        """The § as read; once the protocol is adjusted, as adjusted (the rows are the same, the names may not be)."""
+        frozen = adjusted_protocol(self.rows.meeting)  # no query for a draft
+        if frozen is None:
+            return snapshot_of(self.rows)
+        items = tuple(i for i in frozen.snapshot.items if i.number == self.item.number)
+        return replace(frozen.snapshot, items=items)
 
     @cached_property
     def view(self) -> ItemSnapshot:

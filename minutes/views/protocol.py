@@ -12,9 +12,9 @@ from committee.headers import allow_own_styles
 from committee.permissions import can_prepare_meeting
 from minutes import jobs
 from minutes.models import JobState, Meeting, Preview
+from minutes.protocol.adjusted import snapshot_for
 from minutes.protocol.preview import protocol_html
 from minutes.protocol.render import Request, render_html, render_text
-from minutes.protocol.snapshot import build_snapshot
 from minutes.views.adjustment import can_follow_adjustment
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf"}
@@ -34,7 +34,7 @@ def protocol_document(
     public = request.GET.get("version") == "public"
     if fmt == "pdf" and number is None and kind == "protocol":
         return _whole_protocol_pdf(request, meeting, public=public)
-    snapshot = build_snapshot(meeting)
+    snapshot = snapshot_for(meeting)  # as adjusted, once it is
     if number is not None and number not in {item.number for item in snapshot.items}:
         raise Http404
     doc = Request(

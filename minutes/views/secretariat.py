@@ -14,7 +14,7 @@ from minutes import services
 from minutes.completeness import item_checks, meeting_checks
 from minutes.forms import MeetingForm, NewItemForm
 from minutes.models import Item, Meeting
-from minutes.protocol.snapshot import build_snapshot
+from minutes.protocol.adjusted import snapshot_for
 
 
 def committee_list(request: HttpRequest) -> HttpResponse:
@@ -50,7 +50,7 @@ def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | N
     editable = can_edit_meeting(request.user, meeting)  # who may edit may prepare: one check for the usual case
     if not editable and not can_prepare_meeting(request.user, meeting):
         raise PermissionDenied
-    snapshot = build_snapshot(meeting)
+    snapshot = snapshot_for(meeting)
     items = [(item, item_checks(item, snapshot)) for item in snapshot.items]
     checks = meeting_checks(snapshot)
     return render(

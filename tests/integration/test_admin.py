@@ -5,12 +5,17 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from minutes.models import (
+    AdjustedSnapshot,
+    Adjuster,
     AdjustmentRound,
     Announcement,
     Approval,
+    Attendance,
+    AttendanceFunction,
     Item,
     Meeting,
     MeetingStatus,
@@ -19,6 +24,7 @@ from minutes.models import (
     MotionMover,
     Preview,
     Recusal,
+    RoundState,
     SealedDocument,
     SealingJob,
 )
@@ -36,7 +42,7 @@ MODELS = [
     if not model._meta.auto_created and not hasattr(model, "instance_type")
 ]
 # The adjustment's records (written by Paragraf once), the workers' jobs and the search index: read-only.
-RECORDS = [AdjustmentRound, Approval, SealedDocument, Announcement, SearchEntry, SealingJob, Preview]
+RECORDS = [AdjustmentRound, Approval, SealedDocument, AdjustedSnapshot, Announcement, SearchEntry, SealingJob, Preview]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 
 
@@ -224,3 +230,123 @@ def test_deleting_an_item_renumbers_the_rest(admin_client):
         (second.pk, 1, 1),
         (third.pk, 2, 2),
     ]
+
+
+# The status moves through the adjustment alone; what is adjusted is refused with a message, never a 500
+
+
+def test_a_posted_status_changes_nothing(admin_client):
+    """Before, status=announced published a draft with no round, approvals or seal (and then answered 500)."""
+    meeting = serving_meeting(n_members=3)
+    page = admin_client.get(url(Meeting, "change", meeting.pk))
+    data = form_data(page)
+    data.update(status=MeetingStatus.ANNOUNCED, place="Stadshuset")
+
+    response = admin_client.post(url(Meeting, "change", meeting.pk), data)
+
+    assert ("status" in page.context["adminform"].form.fields, response.status_code) == (False, 302)
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.place, Announcement.objects.count()) == (MeetingStatus.DRAFT, "Stadshuset", 0)
+    assert "Utkast" in admin_client.get(url(Meeting, "change", meeting.pk)).text  # shown, read-only
+
+
+def test_a_new_meeting_is_a_draft_whatever_is_posted(admin_client):
+    meeting = serving_meeting(n_members=3)
+    data = form_data(admin_client.get(url(Meeting, "add")))
+    data.update(committee=meeting.committee.pk, number=2, date="2016-10-20", status=MeetingStatus.ANNOUNCED)
+
+    response = admin_client.post(url(Meeting, "add"), data)
+
+    assert response.status_code == 302
+    assert Meeting.objects.get(number=2).status == MeetingStatus.DRAFT
+
+
+def add_rows(meeting: Meeting) -> dict[type, dict[str, object]]:
+    """For each kind of row, a valid add form under the meeting's one §, the parent included."""
+    item = meeting.items.get()
+    people = [attendance.person for attendance in meeting.attendances.order_by("position")]
+    motion = add_motion(item, kind=MotionKind.APPROVE, movers=[(people[0], False)])
+    return {
+        Item: {"meeting": meeting.pk, "position": 2, "number": 2, "title": "Nytt ärende"},
+        Attendance: {
+            "meeting": meeting.pk,
+            "person": people[1].pk,
+            "function": AttendanceFunction.OTHER,
+            "position": 9,
+        },
+        Adjuster: {"meeting": meeting.pk, "person": people[1].pk, "position": 1},
+        Recusal: {"item": item.pk, "person": people[2].pk, "left_room": "on"},
+        MotionMover: {"motion": motion.pk, "person": people[1].pk, "position": 2},
+    }
+
+
+@pytest.mark.parametrize("model", [Item, Attendance, Adjuster, Recusal, MotionMover], ids=lambda m: m.__name__)
+def test_adding_under_an_adjusted_meeting_is_refused_at_the_parent(admin_client, model):
+    """Before, the add page answered 500: the database's trigger refused the row."""
+    meeting = serving_meeting(n_members=3)
+    fields = add_rows(meeting)[model]
+    data = form_data(admin_client.get(url(model, "add")))
+    data.update(fields)
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.ADJUSTED)
+    before = model.objects.count()
+
+    response = admin_client.post(url(model, "add"), data)
+
+    parent = next(iter(fields))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        parent: [f"Protokollet för sammanträdet {meeting} är inte längre ett utkast och kan inte ändras."]
+    }
+    assert model.objects.count() == before
+
+
+def test_the_same_row_under_a_draft_is_added(admin_client):
+    meeting = serving_meeting(n_members=3)
+    data = form_data(admin_client.get(url(Recusal, "add")))
+    data.update(add_rows(meeting)[Recusal])
+
+    assert admin_client.post(url(Recusal, "add"), data).status_code == 302
+    assert Recusal.objects.count() == 1
+
+
+def test_a_section_awaiting_its_immediate_adjustment_is_read_only(admin_client):
+    """Before, the admin changed a § whose own adjustment round was open, under its signers' eyes."""
+    meeting = serving_meeting(n_members=3)
+    item = meeting.items.get()
+    data = form_data(admin_client.get(url(Item, "change", item.pk)))
+    user = admin_client.get(url(Item, "change", item.pk)).wsgi_request.user
+    AdjustmentRound.objects.create(meeting=meeting, item=item, opened_by=user)
+    data["title"] = "Ändrat"
+
+    view = admin_client.get(url(Item, "change", item.pk))
+    response = admin_client.post(url(Item, "change", item.pk), data)
+
+    assert (view.context["has_change_permission"], response.status_code) == (False, 403)
+    item.refresh_from_db()
+    assert item.title != "Ändrat"
+
+
+def test_a_write_the_database_refuses_is_a_message_on_the_form(admin_client):
+    """The triggers are the floor: a write the pages let through is refused by them, and shown as an error.
+
+    Here the meeting is a draft, but its § was adjusted on its own: the meeting's page edits its §§
+    in a table, which does not ask each § whether it may change.
+    """
+    meeting = serving_meeting(n_members=3)
+    item = meeting.items.get()
+    page = admin_client.get(url(Meeting, "change", meeting.pk))
+    data = form_data(page)
+    user = page.wsgi_request.user
+    AdjustmentRound.objects.create(
+        meeting=meeting, item=item, opened_by=user, state=RoundState.COMPLETED, closed_at=timezone.now()
+    )
+    data["items-0-title"] = "Ändrat"
+
+    response = admin_client.post(url(Meeting, "change", meeting.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Detta hör till ett protokoll som har justerats och inte längre kan ändras."
+    ]
+    item.refresh_from_db()
+    assert item.title != "Ändrat"

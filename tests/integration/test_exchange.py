@@ -23,6 +23,7 @@ from minutes.models import (
     BallotChoice,
     Item,
     Meeting,
+    MeetingStatus,
     Motion,
     MotionKind,
     MotionMover,
@@ -430,6 +431,54 @@ def test_a_model_constraint_is_reported_at_the_row(document):
     assert refused(document) == [
         Problem("$.meeting.items[5]", "Constraint “confidential_item_has_public_heading” is violated.")
     ]
+
+
+# Only a draft comes in: a status is the outcome of an adjustment, which a file does not carry
+
+
+def only_a_draft(status: str) -> str:
+    return (
+        f"Only a draft can be imported, and this meeting is {status}. The file does not carry its adjustment "
+        "(the approvals, the seal and the notice): the sealed PDF of the installation that adjusted it remains "
+        'the protocol\'s record. To take the meeting in as a draft to work on, set its status to "draft".'
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [("locked", "sent for adjustment"), ("adjusted", "adjusted"), ("announced", "announced")],
+)
+def test_a_meeting_that_is_not_a_draft_is_refused(document, status, label):
+    """Before, "locked" came in as a protocol no one could edit, send or reopen, and "announced" as a traceback."""
+    document["meeting"]["status"] = status
+
+    assert refused(document) == [Problem("$.meeting.status", only_a_draft(label))]
+
+
+def test_the_same_file_as_a_draft_is_imported_as_a_draft(document):
+    document["meeting"]["status"] = "draft"
+
+    meeting = import_meeting(json.dumps(document, ensure_ascii=False))
+
+    assert (meeting.status, meeting.adjustment_rounds.count()) == (MeetingStatus.DRAFT, 0)
+
+
+def test_import_command_refuses_an_announced_meeting_in_swedish(document, tmp_path):
+    document["meeting"]["status"] = "announced"
+    path = tmp_path / "announced.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    err = io.StringIO()
+
+    with translation.override("sv"), pytest.raises(CommandError):
+        call_command("import_meeting", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "$.meeting.status: Bara ett utkast kan importeras, och det här sammanträdet är anslaget. Filen innehåller "
+        "inte dess justering (godkännandena, sigillet och anslaget): det förseglade PDF-dokumentet från den "
+        "installation som justerade det är fortfarande protokollets handling. Ändra dess status till "
+        '"draft" för att ta in sammanträdet som ett utkast att arbeta vidare med.'
+    ]
+    assert counts()["Meeting"] == 0
 
 
 # The commands

@@ -4,12 +4,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from minutes.models import Meeting
+from minutes.protocol.adjusted import snapshot_for
 from minutes.protocol.render import Request, render_html, render_text
-from minutes.protocol.snapshot import build_snapshot
 
 
 class Command(BaseCommand):
-    help = "Render a meeting's protocol, one § of it, or a certified extract, as PDF, HTML or text."
+    help = (
+        "Render a meeting's protocol, one § of it, or a certified extract, as PDF, HTML or text: "
+        "an adjusted protocol as it was adjusted."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("meeting", type=int, help="The meeting's primary key.")
@@ -33,7 +36,7 @@ class Command(BaseCommand):
         if extract and item is None:
             raise CommandError("--extract needs --item")
         try:
-            snapshot = build_snapshot(meeting)
+            snapshot = snapshot_for(Meeting.objects.get(pk=meeting))
         except Meeting.DoesNotExist:
             raise CommandError(f"There is no meeting {meeting}") from None
         kind = "extract" if extract else ("item" if item is not None else "protocol")
