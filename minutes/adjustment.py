@@ -6,7 +6,8 @@
 3. The last approval completes the round, and its data can no longer change. A worker then
    prints, seals and stores the protocol and its extracts with their data and SHA-256
    (`minutes.jobs` calls `seal_document`).
-4. `announce` posts the adjustment on the notice board with the dates the law sets.
+4. `announce` posts the adjustment on the notice board with the dates the law sets; a worker
+   then seals the announcement certificate (anslagsbevis) that carries them.
 
 Each verb is one transaction and refuses, with a Swedish reason, what the law or the state of
 the round does not allow.
@@ -234,12 +235,26 @@ def adjustment_facts(round: AdjustmentRound) -> Adjustment:
 
 
 def notice_facts(announcement: Announcement) -> Notice:
+    by = announcement.announced_by
     return Notice(
         posted_on=announcement.posted_on,
         appeal_ends_on=announcement.appeal_ends_on,
         take_down_on=announcement.take_down_on,
         kept_at=announcement.kept_at,
+        posted_by=by.get_full_name() or by.get_username(),
     )
+
+
+def announced_facts(meeting: Meeting, item: Item | None = None) -> tuple[Adjustment, Notice] | None:
+    """What an announced protocol's pages print: who adjusted it and when, and the notice's dates."""
+    announcement = (
+        Announcement.objects.filter(meeting=meeting, round__item=item, round__state=RoundState.COMPLETED)
+        .select_related("round", "announced_by")
+        .first()
+    )
+    if announcement is None:
+        return None
+    return adjustment_facts(announcement.round), notice_facts(announcement)
 
 
 def seal_document(
@@ -267,7 +282,7 @@ def seal_document(
     meeting = round.meeting
     snapshot = build_snapshot(meeting)
     adjustment = adjustment_facts(round)
-    announcement = Announcement.objects.filter(round=round).first()
+    announcement = Announcement.objects.filter(round=round).select_related("announced_by").first()
     request = Request(
         kind=DocumentKind.PROTOCOL if kind == DocumentKind.PUBLIC else kind,
         public=kind == DocumentKind.PUBLIC,
@@ -363,5 +378,5 @@ def announce(
         if item is None:
             _update(Meeting, meeting.pk, status=MeetingStatus.ANNOUNCED)
             search_index.index_meeting(meeting)
-            jobs.seal_public_version(round)
+        jobs.seal_announced(round)
         return announcement

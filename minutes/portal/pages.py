@@ -106,7 +106,11 @@ def _meeting_etag(request: HttpRequest, committee: str, year: int, number: int, 
 def meeting(request: HttpRequest, committee: str, year: int, number: int) -> HttpResponse:
     meeting = published_meeting(committee, year, number)
     snapshot = build_snapshot(meeting)
-    protocol = render_html(snapshot, Request(kind="protocol", public=True, bare=True))
+    # Announced: the page prints who adjusted it and the certificate with the notice's dates.
+    adjusted, notice = adjustment.announced_facts(meeting) or (None, None)
+    protocol = render_html(
+        snapshot, Request(kind="protocol", public=True, bare=True, adjustment=adjusted, notice=notice)
+    )
     return render(
         request,
         "portal/meeting.html",
@@ -138,6 +142,27 @@ def protocol_pdf(request: HttpRequest, committee: str, year: int, number: int) -
         kind = DocumentKind.PUBLIC if meeting.items.filter(confidential=True).exists() else DocumentKind.PROTOCOL
         document = round.documents.filter(kind=kind, numbers=[]).defer("snapshot").first()
         if document is None:  # its sealing job, queued at adjustment, has not finished yet
+            return being_sealed(request, meeting)
+        cache.set(key, document, YEAR)
+    return published_file(request, document)
+
+
+@require_safe
+def certificate_pdf(request: HttpRequest, committee: str, year: int, number: int) -> HttpResponse:
+    """The sealed announcement certificate (anslagsbevis), with the dates of the notice.
+
+    It is sealed at the announcement; one announced before certificates were sealed is queued
+    by the first request for it.
+    """
+    key = f"portal:file:{request.path}"
+    document = cache.get(key)
+    if document is None:
+        meeting = published_meeting(committee, year, number)
+        round = adjustment.completed_round(meeting)
+        document = round.documents.filter(kind=DocumentKind.CERTIFICATE, numbers=[]).defer("snapshot").first()
+        if document is None:
+            with transaction.atomic():
+                jobs.start_missing(round, [jobs.certificate_of(round)])
             return being_sealed(request, meeting)
         cache.set(key, document, YEAR)
     return published_file(request, document)
