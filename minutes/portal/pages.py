@@ -31,6 +31,7 @@ from minutes.models import (
     StatementAuthor,
 )
 from minutes.portal.caching import YEAR, cacheable, published_file
+from minutes.portal.names import link_names, person_links
 from minutes.portal.published import published_items, published_meetings
 from minutes.protocol.render import Request, render_html
 from minutes.protocol.snapshot import build_snapshot
@@ -111,6 +112,7 @@ def meeting(request: HttpRequest, committee: str, year: int, number: int) -> Htt
     protocol = render_html(
         snapshot, Request(kind="protocol", public=True, bare=True, adjustment=adjusted, notice=notice)
     )
+    protocol = link_names(protocol, person_links(snapshot))
     return render(
         request,
         "portal/meeting.html",
@@ -126,6 +128,7 @@ def item(request: HttpRequest, committee: str, year: int, number: int, item: int
     if not snapshot.items:
         raise Http404
     text = render_html(snapshot, Request(kind="item", numbers=(item,), public=True, bare=True))
+    text = link_names(text, person_links(snapshot))
     return render(
         request, "portal/item.html", {"meeting": meeting, "item": snapshot.items[0], "text": text, "number": item}
     )
@@ -291,7 +294,12 @@ def party(request: HttpRequest, abbreviation: str) -> HttpResponse:
     return render(
         request,
         "portal/party.html",
-        {"party": group, "members": members, "deeds": deeds(Q(person__memberships__party=group), party=group)},
+        {
+            "party": group,
+            "members": members,
+            # A subquery, not a join: a join repeats each deed once per membership of its person.
+            "deeds": deeds(Q(person__in=Person.objects.filter(memberships__party=group)), party=group),
+        },
     )
 
 
