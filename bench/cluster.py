@@ -292,13 +292,14 @@ def database_checks(checks: Checks, downloads: dict, pks: list[int], var: Path) 
 
     documents = list(SealedDocument.objects.filter(meeting__in=pks))
     confidential = set(Item.objects.filter(meeting__in=pks, confidential=True).values_list("meeting", flat=True))
-    expected = {(rounds[pk].pk, DocumentKind.PROTOCOL) for pk in pks}
+    expected = {(rounds[pk].pk, kind) for pk in pks for kind in (DocumentKind.PROTOCOL, DocumentKind.CERTIFICATE)}
     expected |= {(rounds[pk].pk, DocumentKind.PUBLIC) for pk in confidential}
     found = collections.Counter((d.round_id, d.kind) for d in documents)
     checks.add(
         "one sealed document per (round, kind), none missing",
         set(found) == expected and set(found.values()) == {1},
-        f"{len(documents)} documents, {len(expected)} expected ({len(confidential)} meetings with a public version)",
+        f"{len(documents)} documents, {len(expected)} expected (a protocol and a certificate per meeting, "
+        f"{len(confidential)} meetings with a public version)",
     )
     media = var / "media"
     files = sorted(media.rglob("*.pdf"))

@@ -16,16 +16,19 @@ urlpatterns = [
     path("konto/password_reset/done/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("konto/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Public: the notice board, sealed files once announced, and verification.
-    path("anslagstavla/", public.notice_board, name="notice-board"),
-    path("anslagstavla/arkiv/", public.notice_board, {"archived": True}, name="notice-archive"),
+    # Public: sealed files once announced, and the notice board's feed.
     path("anslagstavla/atom.xml", public.NoticeFeed(), name="notice-feed"),
-    path("verifiera/", public.verify, name="verify"),
     path("forseglat/<str:sha256>.pdf", adjustment.sealed_file, name="sealed-file"),
     path("oparl/v1/", include("minutes.oparl.urls")),
     path("oparl/", oparl.root),  # the entry point of the one version there is
     re_path(r"^oparl/(?P<path>.*)$", oparl.not_found),  # a JSON 404, as clients of the API expect
     path("", include("minutes.urls")),
-    # The public portal, in Swedish at /protokoll/ and in English at /en/protokoll/.
-    *i18n_patterns(path("protokoll/", include("minutes.portal.urls")), prefix_default_language=False),
+    # The public portal, the notice board and the seal check: in Swedish, and in English under /en/.
+    *i18n_patterns(
+        path("protokoll/", include("minutes.portal.urls")),
+        path("anslagstavla/", public.notice_board, name="notice-board"),
+        path("anslagstavla/arkiv/", public.notice_board, {"archived": True}, name="notice-archive"),
+        path("verifiera/", public.verify, name="verify"),
+        prefix_default_language=False,
+    ),
 ]

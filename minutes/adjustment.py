@@ -7,7 +7,8 @@
    is frozen, names and house style included (`minutes.protocol.adjusted`), and every document
    of it is printed from that from then on. A worker prints, seals and stores the protocol and
    its extracts with their data and SHA-256 (`minutes.jobs` calls `seal_document`).
-4. `announce` posts the adjustment on the notice board with the dates the law sets.
+4. `announce` posts the adjustment on the notice board with the dates the law sets; a worker
+   then seals the announcement certificate (anslagsbevis) that carries them.
 
 Each verb is one transaction and refuses, with a Swedish reason, what the law or the state of
 the round does not allow.
@@ -237,12 +238,28 @@ def adjustment_facts(round: AdjustmentRound) -> Adjustment:
 
 
 def notice_facts(announcement: Announcement) -> Notice:
+    by = announcement.announced_by
     return Notice(
         posted_on=announcement.posted_on,
         appeal_ends_on=announcement.appeal_ends_on,
         take_down_on=announcement.take_down_on,
         kept_at=announcement.kept_at,
+        posted_by=by.get_full_name() or by.get_username(),
     )
+
+
+def announced_facts(meeting: Meeting, item: Item | None = None) -> tuple[Adjustment, Notice] | None:
+    """What an announced protocol's pages print: who adjusted it and when, and the notice's dates."""
+    announcement = (
+        Announcement.objects.filter(meeting=meeting, round__item=item, round__state=RoundState.COMPLETED)
+        .select_related("round", "announced_by")
+        .first()
+    )
+    if announcement is None:
+        return None
+    frozen = adjusted.of_round(announcement.round)  # who signed, as they were at the adjustment
+    signed = adjusted.thaw(frozen.protocol).adjustment if frozen is not None else adjustment_facts(announcement.round)
+    return signed, notice_facts(announcement)
 
 
 def seal_document(
@@ -274,7 +291,7 @@ def seal_document(
         snapshot, adjustment, data = protocol.snapshot, protocol.adjustment, frozen.document
     else:  # adjusted before snapshots were frozen: its data as it stands
         snapshot, adjustment, data = build_snapshot(meeting), adjustment_facts(round), meeting_document(meeting)
-    announcement = Announcement.objects.filter(round=round).first()
+    announcement = Announcement.objects.filter(round=round).select_related("announced_by").first()
     request = Request(
         kind=DocumentKind.PROTOCOL if kind == DocumentKind.PUBLIC else kind,
         public=kind == DocumentKind.PUBLIC,
@@ -369,5 +386,5 @@ def announce(
         if item is None:
             _update(Meeting, meeting.pk, status=MeetingStatus.ANNOUNCED)
             search_index.index_meeting(meeting)
-            jobs.seal_public_version(round)
+        jobs.seal_announced(round)
         return announcement

@@ -2,9 +2,9 @@
 
 The last approval queues a `SealingJob` in the same transaction that completes the round. A
 worker (`manage.py worker`) takes the task, claims the job and seals its documents in order:
-the protocol at once, its public version (when a § is confidential) at the announcement, and
-extracts when they are first asked for. Each step is written to the job, which the page shows
-while the user waits.
+the protocol at once; at the announcement its certificate (anslagsbevis) and, when a § is
+confidential, its public version; extracts when they are first asked for. Each step is
+written to the job, which the page shows while the user waits.
 
 The job row is the lock. A worker claims it with one conditional UPDATE and keeps it by its
 heartbeat; a second task for the same job finds it claimed and does nothing. A worker that dies
@@ -56,15 +56,7 @@ def start(round: AdjustmentRound, documents: list[Document] | None = None) -> Se
 
 def seal_extracts(round: AdjustmentRound, numbers: list[int]) -> SealingJob | None:
     """Queue the extracts of these §§ that are neither sealed nor already on their way."""
-    sealed = {tuple(d.numbers) for d in round.documents.filter(kind=DocumentKind.EXTRACT)}
-    coming = {
-        tuple(numbers)
-        for job in round.sealing_jobs.exclude(state__in=(JobState.DONE, JobState.FAILED))
-        for kind, numbers in job.documents
-        if kind == DocumentKind.EXTRACT
-    }
-    missing = [(DocumentKind.EXTRACT, (n,)) for n in numbers if (n,) not in sealed | coming]
-    return start(round, missing) if missing else None
+    return start_missing(round, [(DocumentKind.EXTRACT, (n,)) for n in numbers])
 
 
 def retry(job: SealingJob) -> bool:
@@ -85,15 +77,34 @@ def planned(round: AdjustmentRound) -> list[Document]:
     return [(DocumentKind.PROTOCOL, ())]
 
 
-def seal_public_version(round: AdjustmentRound) -> SealingJob | None:
-    """Queue the public version of an announced protocol with a confidential §: the portal's PDF.
+def seal_announced(round: AdjustmentRound) -> SealingJob | None:
+    """Queue what an announcement adds: its certificate (anslagsbevis), and the public version.
 
-    It is sealed after the announcement, whose dates it prints, and only where it differs from
-    the protocol.
+    Both are sealed after the announcement, whose dates they print; the protocol itself was
+    sealed at adjustment, before there were any. The public version is made only where it
+    differs from the protocol (a § is confidential): the portal serves the protocol otherwise.
     """
-    if round.item_id is not None or not round.meeting.items.filter(confidential=True).exists():
-        return None
-    return start(round, [(DocumentKind.PUBLIC, ())])
+    wanted = [certificate_of(round)]
+    if round.item_id is None and round.meeting.items.filter(confidential=True).exists():
+        wanted.append((DocumentKind.PUBLIC, ()))
+    return start_missing(round, wanted)
+
+
+def certificate_of(round: AdjustmentRound) -> Document:
+    """The announcement certificate of a round: the protocol's, or the § adjusted on its own."""
+    return (DocumentKind.CERTIFICATE, (round.item.number,) if round.item_id is not None else ())
+
+
+def start_missing(round: AdjustmentRound, documents: list[Document]) -> SealingJob | None:
+    """Queue those of `documents` that are neither sealed nor already on their way."""
+    sealed = {(kind, tuple(numbers)) for kind, numbers in round.documents.values_list("kind", "numbers")}
+    coming = {
+        (kind, tuple(numbers))
+        for job in round.sealing_jobs.exclude(state__in=(JobState.DONE, JobState.FAILED))
+        for kind, numbers in job.documents
+    }
+    missing = [(kind, tuple(numbers)) for kind, numbers in documents if (kind, tuple(numbers)) not in sealed | coming]
+    return start(round, missing) if missing else None
 
 
 def run(job_id: int, *, worker: str | None = None) -> str:

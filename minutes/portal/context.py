@@ -4,12 +4,12 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from minutes.portal.locale import PORTAL_PREFIX
+from minutes.portal.locale import PUBLIC_PREFIXES
 
 
 def portal(request: HttpRequest) -> dict:
     path = request.path_info
-    if not (path.startswith(PORTAL_PREFIX) or path.startswith(f"/en{PORTAL_PREFIX}")):
+    if not (path.startswith(PUBLIC_PREFIXES) or path.removeprefix("/en").startswith(PUBLIC_PREFIXES)):
         return {}
     other = "en" if get_language() == "sv" else "sv"
     return {"other_language": (other, translate_url(request.get_full_path(), other))}

@@ -4,10 +4,12 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 PORTAL_PREFIX = "/protokoll/"
+# The public pages in the portal's frame, in Swedish without a prefix and in English under /en/.
+PUBLIC_PREFIXES = (PORTAL_PREFIX, "/anslagstavla/", "/verifiera/")
 
 
 class PortalLocaleMiddleware(LocaleMiddleware):
-    """Django's LocaleMiddleware, except that the portal's unprefixed pages are always Swedish.
+    """Django's LocaleMiddleware, except that the public unprefixed pages are always Swedish.
 
     With `i18n_patterns(prefix_default_language=False)` Django would make every unprefixed
     address Swedish, the workspace's too; the workspace keeps the visitor's cookie and browser
@@ -15,7 +17,7 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        if translation.get_language_from_path(request.path_info) or request.path_info.startswith(PORTAL_PREFIX):
+        if translation.get_language_from_path(request.path_info) or request.path_info.startswith(PUBLIC_PREFIXES):
             return super().process_request(request)
         translation.activate(translation.get_language_from_request(request, check_path=False))
         request.LANGUAGE_CODE = translation.get_language()

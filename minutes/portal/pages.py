@@ -33,6 +33,7 @@ from minutes.models import (
     StatementAuthor,
 )
 from minutes.portal.caching import YEAR, cacheable, published_file
+from minutes.portal.names import link_names, person_links
 from minutes.portal.published import published_items, published_meetings
 from minutes.protocol.adjusted import snapshot_for
 from minutes.protocol.render import Request, render_html
@@ -108,7 +109,10 @@ def _meeting_etag(request: HttpRequest, committee: str, year: int, number: int, 
 def meeting(request: HttpRequest, committee: str, year: int, number: int) -> HttpResponse:
     meeting = published_meeting(committee, year, number)
     snapshot = snapshot_for(meeting)  # as it was adjusted, whatever the registers say now
-    protocol = render_html(snapshot, Request(kind="protocol", public=True, bare=True))
+    # Announced: the page prints who adjusted it and the certificate with the notice's dates.
+    signed, notice = adjustment.announced_facts(meeting) or (None, None)
+    protocol = render_html(snapshot, Request(kind="protocol", public=True, bare=True, adjustment=signed, notice=notice))
+    protocol = link_names(protocol, person_links(snapshot))
     return render(
         request,
         "portal/meeting.html",
@@ -124,6 +128,7 @@ def item(request: HttpRequest, committee: str, year: int, number: int, item: int
     if not snapshot.items:
         raise Http404
     text = render_html(snapshot, Request(kind="item", numbers=(item,), public=True, bare=True))
+    text = link_names(text, person_links(snapshot))
     return render(
         request, "portal/item.html", {"meeting": meeting, "item": snapshot.items[0], "text": text, "number": item}
     )
@@ -140,6 +145,27 @@ def protocol_pdf(request: HttpRequest, committee: str, year: int, number: int) -
         kind = DocumentKind.PUBLIC if meeting.items.filter(confidential=True).exists() else DocumentKind.PROTOCOL
         document = round.documents.filter(kind=kind, numbers=[]).defer("snapshot").first()
         if document is None:  # its sealing job, queued at adjustment, has not finished yet
+            return being_sealed(request, meeting)
+        cache.set(key, document, YEAR)
+    return published_file(request, document)
+
+
+@require_safe
+def certificate_pdf(request: HttpRequest, committee: str, year: int, number: int) -> HttpResponse:
+    """The sealed announcement certificate (anslagsbevis), with the dates of the notice.
+
+    It is sealed at the announcement; one announced before certificates were sealed is queued
+    by the first request for it.
+    """
+    key = f"portal:file:{request.path}"
+    document = cache.get(key)
+    if document is None:
+        meeting = published_meeting(committee, year, number)
+        round = adjustment.completed_round(meeting)
+        document = round.documents.filter(kind=DocumentKind.CERTIFICATE, numbers=[]).defer("snapshot").first()
+        if document is None:
+            with transaction.atomic():
+                jobs.start_missing(round, [jobs.certificate_of(round)])
             return being_sealed(request, meeting)
         cache.set(key, document, YEAR)
     return published_file(request, document)
@@ -268,7 +294,12 @@ def party(request: HttpRequest, abbreviation: str) -> HttpResponse:
     return render(
         request,
         "portal/party.html",
-        {"party": group, "members": members, "deeds": deeds(Q(person__memberships__party=group), party=group)},
+        {
+            "party": group,
+            "members": members,
+            # A subquery, not a join: a join repeats each deed once per membership of its person.
+            "deeds": deeds(Q(person__in=Person.objects.filter(memberships__party=group)), party=group),
+        },
     )
 
 

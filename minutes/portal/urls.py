@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:committee>/sammantraden.ics", feeds.meetings_calendar, name="committee-calendar"),
     path("<slug:committee>/<int:year>/<int:number>/", pages.meeting, name="meeting"),
     path("<slug:committee>/<int:year>/<int:number>/protokoll.pdf", pages.protocol_pdf, name="protocol-pdf"),
+    path("<slug:committee>/<int:year>/<int:number>/anslagsbevis.pdf", pages.certificate_pdf, name="certificate-pdf"),
     path("<slug:committee>/<int:year>/<int:number>/paragraf-<int:item>/", pages.item, name="item"),
     path("<slug:committee>/<int:year>/<int:number>/paragraf-<int:item>/utdrag.pdf", pages.extract, name="extract"),
 ]

@@ -6,7 +6,7 @@ drift apart: both templates only lay out what is decided here.
 
 from dataclasses import dataclass
 
-from minutes.models import AttendanceFunction, BallotChoice
+from minutes.models import AttendanceFunction, BallotChoice, MotionKind
 from minutes.models.item import paragraphs
 from minutes.protocol import phrases
 from minutes.protocol.snapshot import AttendanceData, ItemSnapshot, PersonRef, ProtocolSnapshot
@@ -83,13 +83,17 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
     if matter:
         sections.append(Section(style.heading_matter, "matter", tuple(matter)))
 
+    # A reservation without text of its own prints the text of the motion it favours; that motion's
+    # own text is then not printed twice (the seed's "egen text"). An own proposal is the exception:
+    # "besluta enligt eget förslag" says nothing without it, so its text stands under the motions too.
     shown_by_reservation = {
         r.in_favour_of_id for r in item.reservations if not r.text.strip() and r.in_favour_of_id is not None
     }
     motions: list[str] = []
     for motion in item.motions:
         motions.append(phrases.motion_sentence(motion, item, style, chair_id))
-        if motion.text.strip() and motion.id not in shown_by_reservation and motion.kind != "refer_back":
+        shown_elsewhere = motion.id in shown_by_reservation and motion.kind != MotionKind.OWN_PROPOSAL
+        if motion.text.strip() and not shown_elsewhere and motion.kind != MotionKind.REFER_BACK:
             motions.extend(paragraphs(motion.text))
     if motions:
         sections.append(Section(style.heading_motions, "motions", tuple(motions)))

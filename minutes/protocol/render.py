@@ -43,6 +43,7 @@ class Notice:
     appeal_ends_on: datetime.date
     take_down_on: datetime.date
     kept_at: str
+    posted_by: str = ""  # who announced it, by name
 
 
 @dataclass(frozen=True)

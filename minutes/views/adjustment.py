@@ -205,10 +205,23 @@ def export_page(request: HttpRequest, pk: int) -> HttpResponse:
             if form.cleaned_data["as_zip"] or len(documents) > 1:
                 return _zip(meeting, documents)
             return _file_response(documents[0], attachment=True)
+    announcement = Announcement.objects.filter(round=round).first() if round is not None else None
+    certificate = (
+        round.documents.filter(kind=DocumentKind.CERTIFICATE, numbers=[]).defer("snapshot").first()
+        if announcement is not None
+        else None
+    )
     return render(
         request,
         "minutes/export.html",
-        {"meeting": meeting, "round": round, "form": form, **sealing_context(meeting, request.user)},
+        {
+            "meeting": meeting,
+            "round": round,
+            "form": form,
+            "announcement": announcement,
+            "certificate": certificate,
+            **sealing_context(meeting, request.user),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

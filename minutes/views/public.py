@@ -27,8 +27,12 @@ def sealed_protocol(announcement: Announcement):
     return next((d for d in announcement.round.documents.all() if d.kind == wanted), None)
 
 
+def sealed_certificate(announcement: Announcement):
+    return next((d for d in announcement.round.documents.all() if d.kind == DocumentKind.CERTIFICATE), None)
+
+
 def notice_board(request: HttpRequest, archived: bool = False) -> HttpResponse:
-    rows = [(a, sealed_protocol(a)) for a in notices(archived=archived)]
+    rows = [(a, sealed_protocol(a), sealed_certificate(a)) for a in notices(archived=archived)]
     return render(request, "minutes/notice_board.html", {"notices": rows, "archived": archived})
 
 

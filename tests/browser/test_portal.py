@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 
 from committee.models import Person
 from minutes.demo import publish_demo
-from minutes.models import Item, Meeting
+from minutes.models import DocumentKind, Item, Meeting, SealedDocument
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,6 +37,9 @@ def portal_pages(meeting: Meeting) -> dict[str, str]:
         "search with results": reverse("portal:search") + "?q=stockholm+smart",
         "page not found": "/protokoll/finns-inte/",
         "meeting in English": "/en" + reverse("portal:meeting", args=[slug, year, number]),
+        "notice board": reverse("notice-board"),
+        "notice board archive": reverse("notice-archive"),
+        "verification": reverse("verify"),
     }
 
 
@@ -51,6 +54,8 @@ PAGE_TYPES = [
     "search with results",
     "page not found",
     "meeting in English",
+    "notice board",
+    "verification",
 ]
 
 
@@ -106,3 +111,63 @@ def test_the_meeting_page_reads_in_order_without_css(page, live_server, publishe
     at = 0
     for part in ["PROTOKOLL Nr 9/2016", "§ 1 ", "§ 10 Strategi för Stockholm", "BESLUT", "Beslutsgång", "Reservation"]:
         at = text.index(part, at) + len(part)
+
+
+# Phones: no page is wider than the screen, and the menu folds away behind a button.
+
+PHONE = {"width": 360, "height": 780}
+
+
+def public_pages(meeting: Meeting) -> dict[str, str]:
+    """Every page a citizen reads, by its Swedish address (the English one is the same under /en/)."""
+    leave_out = ("page not found", "meeting in English")
+    return {name: url for name, url in portal_pages(meeting).items() if name not in leave_out}
+
+
+def check_a_file(page: Page, meeting: Meeting, button: str) -> None:
+    """Upload the meeting's sealed public PDF on the verification page: the answer names it, with its SHA-256."""
+    document = SealedDocument.objects.get(meeting=meeting, kind=DocumentKind.PUBLIC)
+    page.locator("input[type=file]").set_input_files(
+        {"name": "protokoll.pdf", "mimeType": "application/pdf", "buffer": document.read_verified()}
+    )
+    page.get_by_role("button", name=button, exact=True).click()
+    page.locator("#result-heading").wait_for()
+
+
+@pytest.mark.parametrize(("language", "prefix", "check"), [("sv", "", "Kontrollera"), ("en", "/en", "Check")])
+def test_no_public_page_is_wider_than_a_phone(page, live_server, published, language, prefix, check):
+    page.set_viewport_size(PHONE)
+    wider: dict[str, int] = {}
+
+    def measure(name: str) -> None:
+        assert page.locator("html").get_attribute("lang") == language, name
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wider[name] = width
+
+    for name, url in public_pages(published).items():
+        page.goto(live_server.url + prefix + url)
+        measure(name)
+    check_a_file(page, published, check)
+    measure("verification with its answer")
+    assert wider == {}, f"pages wider than {PHONE['width']} px: {wider}"
+
+
+def test_the_menu_folds_away_on_a_phone_and_opens_with_its_button(page, live_server, published):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("notice-board"))
+    search = page.get_by_role("link", name="Sök", exact=True)
+    toggle = page.get_by_role("button", name="Meny")
+    assert (toggle.is_visible(), search.is_visible(), toggle.get_attribute("aria-expanded")) == (True, False, "false")
+    toggle.click()
+    search.wait_for()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert (
+        page.get_by_role("link", name="Logga in").is_visible() and page.get_by_role("link", name="English").is_visible()
+    )
+    search.click()
+    page.wait_for_url("**/protokoll/sok/")
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not page.get_by_role("button", name="Meny").is_visible()
+    assert page.get_by_role("link", name="Anslagstavla", exact=True).is_visible()

@@ -159,7 +159,7 @@ def test_person_page_lists_what_they_did_with_links(client, published):
 
 def test_party_page_lists_its_members_deeds(client, published):
     page = client.get(reverse("portal:party", args=["l"])).content.decode()
-    assert "Peter Öberg" in page and 'class="deed-reservation"' in page
+    assert "Peter Öberg" in page and page.count('class="deed-reservation"') == 1  # once, whatever his terms
     assert Party.objects.get(abbreviation="L").name in page
 
 
@@ -273,3 +273,44 @@ def test_a_sealed_pdf_once_found_is_read_from_the_cache_and_checked(client, publ
         handle.seek(100)
         handle.write(b"X")
     assert client.get(url).status_code == 500
+
+
+def test_names_in_a_paragraph_link_to_the_people_in_the_language_of_the_page(client, published):
+    oberg, fredholm = Person.objects.get(last_name="Öberg"), Person.objects.get(last_name="Fredholm")
+    page = client.get(portal_urls(published)["item"]).content.decode()
+    assert f'<p class="names"><a href="/protokoll/person/{oberg.pk}/">Peter Öberg</a> (L)</p>' in page  # reservation
+    assert f'<p><a href="/protokoll/person/{fredholm.pk}/">Arne Fredholm</a> (M) anmälde jäv' in page
+    english = client.get("/en" + portal_urls(published)["item"]).content.decode()
+    assert f'<a href="/en/protokoll/person/{oberg.pk}/">Peter Öberg</a>' in english
+
+
+def test_the_meeting_page_links_members_but_not_the_officials(client, published):
+    page = client.get(portal_urls(published)["meeting"]).content.decode()
+    back = Person.objects.get(last_name="Bäck")
+    assert f'<li><a href="/protokoll/person/{back.pk}/">Lars Bäck</a> (V), ordförande</li>' in page
+    assert "<li>Birgitta Sjö, stadsdelsdirektör</li>" in page and "<li>Helena Wik, nämndsekreterare</li>" in page
+    assert page.count('<div class="certificate">') == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "lang", "heading", "switch"),
+    [
+        ("/anslagstavla/", "sv", "Anslagstavla", 'href="/en/anslagstavla/" hreflang="en" lang="en"'),
+        ("/en/anslagstavla/", "en", "Notice board", 'href="/anslagstavla/" hreflang="sv" lang="sv"'),
+        ("/en/anslagstavla/arkiv/", "en", "Notice board archive", 'href="/anslagstavla/arkiv/" hreflang="sv"'),
+        (
+            "/verifiera/",
+            "sv",
+            "Kontrollera ett protokoll eller protokollsutdrag",
+            'href="/en/verifiera/" hreflang="en"',
+        ),
+        ("/en/verifiera/", "en", "Check a protocol or extract", 'href="/verifiera/" hreflang="sv"'),
+    ],
+)
+def test_the_notice_board_and_the_seal_check_are_portal_pages_in_both_languages(
+    client, published, url, lang, heading, switch
+):
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en" if lang == "sv" else "sv").content.decode()
+    assert f'<html lang="{lang}">' in page and switch in page
+    assert f">{heading}</h1>" in page
+    assert 'id="portal-menu"' in page and f'href="{"/en" if lang == "en" else ""}/protokoll/sok/"' in page

@@ -279,6 +279,25 @@ def test_motion_text_is_printed_once_by_the_reservation_in_its_favour():
     assert motions.paragraphs == (phrases.motion_sentence(LIBERAL, it, PAST, chair_id=1),)
 
 
+def test_an_own_proposal_is_printed_under_the_motions_and_by_the_reservation_in_its_favour():
+    own = MotionData(15, MotionKind.OWN_PROPOSAL, (Named(OBERG),), text="1. Nämnden inför öppna data.\n\nMotivering.")
+    it = item(motions=(APPROVE, own), reservations=(ReservationData((Named(OBERG),), in_favour_of_id=own.id),))
+    assert sections(it) == [
+        (
+            "Förslag till beslut",
+            "",
+            (
+                "Ordföranden Lars Bäck (V), Kjell Backman m fl (S) och Mariana Moreira Duarte m fl (MP) yrkade att "
+                "nämnden skulle bifalla förvaltningens förslag.",
+                "Peter Öberg (L) yrkade att nämnden skulle besluta enligt eget förslag.",
+                "1. Nämnden inför öppna data.",
+                "Motivering.",
+            ),
+        ),
+        ("Reservation", "Peter Öberg (L)", ("1. Nämnden inför öppna data.", "Motivering.")),
+    ]
+
+
 def test_special_statement_and_minute_note_sections():
     it = item(
         statements=(
