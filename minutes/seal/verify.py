@@ -18,13 +18,15 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from minutes.seal.budget import OverBudget, cpu_budget
 from minutes.seal.certificate import is_demo_certificate, organisation_certificate
 from minutes.seal.loop import outside_event_loop
 from minutes.seal.sign import FIELD_NAME
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+CHECK_CPU_SECONDS = 2.0  # a sealed protocol checks in a few hundredths of a second; a file built to be slow does not
 READ_CHUNK = 1024 * 1024
 HEADER_WINDOW = 1024  # PDF readers accept the %PDF- header anywhere in the first 1024 bytes
 
@@ -39,6 +41,7 @@ ALTERED = "Signaturen är ogiltig: innehållet har ändrats."
 CHANGED_AFTER = "Signaturen täcker inte hela filen: filen har ändrats efter förseglingen."
 OTHER_CERTIFICATE = "Filen är undertecknad med ett annat certifikat än organisationens."
 NOT_ACCEPTED = "Signaturen kunde inte godkännas."
+TOO_COMPLEX = "Filen tar för lång tid att kontrollera: den är inte ett protokoll som Paragraf har förseglat."
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ def check_seal_file(
     """Check an uploaded file, refusing one over MAX_UPLOAD_BYTES before reading it.
 
     `size` is what the upload declared (Django's UploadedFile.size); the read is bounded too,
-    so a wrong or missing size cannot make it read more than one byte over the limit.
+    so a wrong or missing size cannot make it read more than one byte over the limit. The check
+    gets CHECK_CPU_SECONDS of CPU time where a budget can be kept (minutes.seal.budget).
     """
     if size is not None and size > MAX_UPLOAD_BYTES:
         return SealVerdict(ok=False, reason=TOO_LARGE, sha256="", size=size)
@@ -94,7 +98,12 @@ def check_seal_file(
         read += len(chunk)
     if read > MAX_UPLOAD_BYTES:
         return SealVerdict(ok=False, reason=TOO_LARGE, sha256="", size=read)
-    return check_seal(b"".join(chunks), trusted=trusted)
+    data = b"".join(chunks)
+    try:
+        with cpu_budget(CHECK_CPU_SECONDS):
+            return check_seal(data, trusted=trusted)
+    except OverBudget:
+        return SealVerdict(ok=False, reason=TOO_COMPLEX, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 
 def _check(data: bytes, sha256: str, trusted: asn1_x509.Certificate) -> SealVerdict:
