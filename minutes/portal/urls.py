@@ -20,6 +20,8 @@ urlpatterns = [
     path("<committee:committee>/<year:year>/<number:number>/protokoll.pdf", pages.protocol_pdf, name="protocol-pdf"),
     path("<committee:committee>/<year:year>/<number:number>/paragraf-<number:item>/", pages.item, name="item"),
     path(
-        "<committee:committee>/<year:year>/<number:number>/paragraf-<number:item>/utdrag.pdf", pages.extract, name="extract"
+        "<committee:committee>/<year:year>/<number:number>/paragraf-<number:item>/utdrag.pdf",
+        pages.extract,
+        name="extract",
     ),
 ]
