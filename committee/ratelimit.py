@@ -1,4 +1,4 @@
-"""How often one address may do something costly: a count per fixed window in the shared cache.
+"""How often one address may do something costly, counted in the shared cache.
 
 The cache is the database's table in production (PARAGRAF_CACHE=database), so every web process
 and machine counts together. Addresses are kept only as a hash in the key.
@@ -26,15 +26,17 @@ def client_address(request: HttpRequest) -> str:
 
 
 def allow(action: str, request: HttpRequest, *, limit: int, seconds: int) -> bool:
-    """Count this request; False once its address has made more than `limit` in the current `seconds`."""
-    window = int(time.time() // seconds)
+    """Whether the request's address has made fewer than `limit` of these in the last `seconds`; if so, count it.
+
+    The times of the last few are kept, rather than a count per fixed window, so that the limit
+    holds across a window's end. Two processes that count at the same instant may count one;
+    that much slack does not matter here.
+    """
     address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    key = f"rate:{action}:{window}:{address}"
-    if cache.add(key, 1, timeout=seconds):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window's count expired between the two calls
-        cache.add(key, 1, timeout=seconds)
-        return True
-    return count <= limit
+    key = f"rate:{action}:{address}"
+    now = time.time()
+    recent = [moment for moment in cache.get(key, []) if moment > now - seconds]
+    if len(recent) >= limit:
+        return False
+    cache.set(key, [*recent, now], timeout=seconds)
+    return True
