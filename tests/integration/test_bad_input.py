@@ -855,7 +855,7 @@ class Address:
 def route(pattern) -> tuple[str, tuple[str, ...]]:
     """A pattern's text with its parameters as {name}, and their names."""
     if isinstance(pattern, LocalePrefixPattern):
-        return pattern.language_prefix, ()
+        return "", ()  # the portal in Swedish, the language without a prefix
     if isinstance(pattern, RoutePattern):
         return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern)), tuple(pattern.converters)
     text = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", str(pattern).removeprefix("^").removesuffix("$"))
@@ -875,8 +875,7 @@ def addresses() -> list[Address]:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
                 found.append(Address(name, "/" + prefix + text, parameters + names))
 
-    with translation.override("sv"):
-        walk(get_resolver().url_patterns, "", (), None)
+    walk(get_resolver().url_patterns, "", (), None)
     return found
 
 
