@@ -103,7 +103,8 @@ def check_seal_file(
     if read > MAX_UPLOAD_BYTES:
         return SealVerdict(ok=False, reason=TOO_LARGE, sha256="", size=read)
     data = b"".join(chunks)
-    verdict = check_in_child(data, trusted or organisation_certificate(), cpu_seconds=CHECK_CPU_SECONDS)
+    trusted = trusted if trusted is not None else organisation_certificate()
+    verdict = check_in_child(data, trusted, cpu_seconds=CHECK_CPU_SECONDS)
     if verdict is None:
         return SealVerdict(ok=False, reason=TOO_COMPLEX, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
     return verdict
@@ -127,8 +128,8 @@ def _limit(cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _check_certificate(data: bytes, trusted: bytes) -> SealVerdict:
-    return check_seal(data, trusted=asn1_x509.Certificate.load(trusted))
+def _check_with(data: bytes, trusted_der: bytes) -> SealVerdict:
+    return check_seal(data, trusted=asn1_x509.Certificate.load(trusted_der))
 
 
 def check_in_child(data: bytes, trusted: asn1_x509.Certificate, *, cpu_seconds: int) -> SealVerdict | None:
@@ -137,7 +138,7 @@ def check_in_child(data: bytes, trusted: asn1_x509.Certificate, *, cpu_seconds: 
         max_workers=1, mp_context=CHILDREN, initializer=_limit, initargs=(cpu_seconds,), max_tasks_per_child=1
     ) as pool:
         try:
-            return pool.submit(_check_certificate, data, trusted.dump()).result()
+            return pool.submit(_check_with, data, trusted.dump()).result()
         except BrokenProcessPool:
             return None
 
