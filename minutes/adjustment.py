@@ -367,12 +367,16 @@ def announce(
             raise ValidationError(_("Only an adjusted protocol can be announced."), code="not_adjusted")
         if Announcement.objects.filter(round=round).exists():
             raise ValidationError(_("The adjustment has already been announced."), code="already_announced")
-        posted_on = posted_on or timezone.localdate()
+        today = timezone.localdate()
+        posted_on = posted_on or today
         if posted_on < round.adjusted_on:
             message = _("The notice cannot be posted before the protocol was adjusted (%(date)s).") % {
                 "date": f"{round.adjusted_on:%Y-%m-%d}"
             }
             raise ValidationError({"posted_on": ValidationError(message, code="before_adjustment")})
+        if posted_on > today:  # announcing publishes now: a later date would start the appeal period in the future
+            message = _("The notice cannot be posted after today (%(date)s).") % {"date": f"{today:%Y-%m-%d}"}
+            raise ValidationError({"posted_on": ValidationError(message, code="after_today")})
         announcement = Announcement.objects.create(
             round=round,
             meeting=meeting,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from committee.bounds import ID_MAX, NUMBER_MAX, digits, validate_protocol_date
 from committee.models import Person
 from minutes.models import (
     Attendance,
@@ -19,6 +20,29 @@ from minutes.models import (
     PropositionKind,
     StatementKind,
 )
+
+
+class WholeNumberField(forms.IntegerField):
+    """An id or a number from a form, read as addresses read theirs (committee.bounds): ASCII digits, 1 to `high`."""
+
+    def __init__(self, *, high: int = ID_MAX, **kwargs) -> None:
+        super().__init__(min_value=1, max_value=high, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return digits(str(value))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def posted_number(data, name: str, *, high: int = ID_MAX) -> int | None:
+    """The id or number a form posted as `name`, or None when it is missing or is not one."""
+    try:
+        return WholeNumberField(high=high).clean(data.get(name))
+    except ValidationError:
+        return None
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
@@ -49,7 +73,7 @@ class EditorForm(forms.Form):
 
 class ItemForm(forms.ModelForm):
     action = "item"
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(high=NUMBER_MAX, widget=forms.HiddenInput)
 
     class Meta:
         model = Item
@@ -78,6 +102,7 @@ class ItemForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.fields["report_date"].validators.append(validate_protocol_date)
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
 
@@ -185,10 +210,18 @@ class StatementForm(EditorForm):
         self.fields["authors"].queryset = present
 
 
+class WordingForm(forms.Form):
+    """A part's own sentence in place of the generated one; empty restores the generated sentence."""
+
+    wording = forms.CharField(required=False, strip=False)
+
+
 class MeetingForm(forms.Form):
     """A new meeting: the roll is pre-filled from the memberships in force on its date."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_protocol_date]
+    )
     start_time = forms.TimeField(label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
@@ -330,9 +363,11 @@ class OtherPresentForm(forms.Form):
 class MeetingDetailsForm(forms.Form):
     """The meeting's own fields, as the first page of the protocol prints them."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(high=NUMBER_MAX, widget=forms.HiddenInput)
     date = forms.DateField(
-        label=model_label(Meeting, "date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=model_label(Meeting, "date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_protocol_date],
     )
     start_time = forms.TimeField(
         label=model_label(Meeting, "start_time"),
@@ -356,6 +391,7 @@ class MeetingDetailsForm(forms.Form):
         label=model_label(Meeting, "adjustment_at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_protocol_date],
     )
     adjustment_place = forms.CharField(label=model_label(Meeting, "adjustment_place"), max_length=200, required=False)
 
@@ -403,7 +439,9 @@ class ReopenForm(EmbeddedForm):
 
 class AnnounceForm(EmbeddedForm):
     posted_on = forms.DateField(
-        label=_("Date posted on the notice board"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date posted on the notice board"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_protocol_date],
     )
 
 
@@ -420,5 +458,5 @@ class VerifyForm(EmbeddedForm):
     file = forms.FileField(
         label=_("PDF file"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text=_("At most 50 MB."),
+        help_text=_("At most 20 MB."),
     )

@@ -15,9 +15,13 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from committee.bounds import FIRST_DAY, ID_MAX, LAST_DAY, whole_number
+
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
+EARLIEST = datetime.datetime.combine(FIRST_DAY, datetime.time(), tzinfo=datetime.UTC)
+LATEST = datetime.datetime.combine(LAST_DAY, datetime.time.max, tzinfo=datetime.UTC)
 
 
 class BadRequest(Exception):
@@ -48,16 +52,19 @@ def parse_moment(name: str, value: str) -> datetime.datetime:
         raise BadRequest(f"{name} must be a date-time such as 2016-09-22T18:00:00+02:00, not {value!r}") from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    # Nothing was made before the first or after the last day a protocol can carry: a bound past them
+    # ("until 9999-12-31") means no bound, and would overflow when `_after` steps past it.
+    return min(max(moment, EARLIEST), LATEST)
 
 
 def _positive(request: HttpRequest, name: str, default: int, largest: int | None = None) -> int:
     raw = request.GET.get(name)
     if raw is None:
         return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-        raise BadRequest(f"{name} must be a whole number from 1, not {raw!r}")
-    value = int(raw)
+    try:
+        value = whole_number(raw, 1, ID_MAX)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number from 1, not {raw!r}") from None
     if largest is not None and value > largest:
         raise BadRequest(f"{name} must be at most {largest}, not {value}")
     return value

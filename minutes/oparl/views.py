@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 from django.utils import translation
 
+from committee.bounds import ID_MAX, whole_number
 from minutes.oparl import files, matters, meetings, roll
 from minutes.oparl.addresses import Body, Links, bodies, find_body
 from minutes.oparl.listing import BadRequest, ListQuery, NotFound, Part, list_page, memory_part, stamp
@@ -36,17 +37,23 @@ LISTS: dict[str, Lister] = {
     "locations": meetings.location_list,
 }
 
+
+def ids(key: str) -> int:
+    """An object's key that is a database id: ASCII digits in a bigint's range, as in every address."""
+    return whole_number(key, 1, ID_MAX)
+
+
 # Each kind of object by its path segment: how its key is read, and what serves it.
 OBJECTS: dict[str, tuple[Callable[[str], object], Callable[[Body, Links, object], dict]]] = {
-    "committee": (int, roll.committee_object),
-    "party": (int, roll.party_object),
-    "person": (int, roll.person_object),
-    "membership": (int, roll.membership_object),
-    "legislative-term": (int, roll.legislative_term_object),
-    "meeting": (int, meetings.meeting_object),
-    "agenda-item": (int, meetings.agenda_item_object),
-    "consultation": (int, matters.consultation_object),
-    "file": (int, files.file_detail),
+    "committee": (ids, roll.committee_object),
+    "party": (ids, roll.party_object),
+    "person": (ids, roll.person_object),
+    "membership": (ids, roll.membership_object),
+    "legislative-term": (ids, roll.legislative_term_object),
+    "meeting": (ids, meetings.meeting_object),
+    "agenda-item": (ids, meetings.agenda_item_object),
+    "consultation": (ids, matters.consultation_object),
+    "file": (ids, files.file_detail),
     "location": (str, meetings.location_detail),
 }
 
@@ -171,8 +178,6 @@ def object_detail(request: HttpRequest, body: str, kind: str, key: str) -> dict:
         value = read(key)
     except ValueError:
         raise NotFound(f"no {kind} {key!r}") from None
-    if read is int and not (key.isascii() and key.isdigit() and len(key) < 19):
-        raise NotFound(f"no {kind} {key!r}")
     found = find_body(body)
     return serve(found, Links.of(request, found.slug), value)
 

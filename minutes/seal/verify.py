@@ -9,6 +9,10 @@ import datetime
 import hashlib
 import io
 import logging
+import multiprocessing
+import resource
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -24,7 +28,9 @@ from minutes.seal.sign import FIELD_NAME
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+CHECK_CPU_SECONDS = 2  # a sealed protocol checks in a few hundredths of a second; a file made to be slow does not
+CHILD_MEMORY_BYTES = 1024 * 1024 * 1024  # the child's address space: a 20 MB upload needs a fraction of it
 READ_CHUNK = 1024 * 1024
 HEADER_WINDOW = 1024  # PDF readers accept the %PDF- header anywhere in the first 1024 bytes
 
@@ -39,6 +45,7 @@ ALTERED = "Signaturen är ogiltig: innehållet har ändrats."
 CHANGED_AFTER = "Signaturen täcker inte hela filen: filen har ändrats efter förseglingen."
 OTHER_CERTIFICATE = "Filen är undertecknad med ett annat certifikat än organisationens."
 NOT_ACCEPTED = "Signaturen kunde inte godkännas."
+TOO_COMPLEX = "Filen tar för lång tid att kontrollera: den är inte ett protokoll som Paragraf har förseglat."
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,8 @@ def check_seal_file(
     """Check an uploaded file, refusing one over MAX_UPLOAD_BYTES before reading it.
 
     `size` is what the upload declared (Django's UploadedFile.size); the read is bounded too,
-    so a wrong or missing size cannot make it read more than one byte over the limit.
+    so a wrong or missing size cannot make it read more than one byte over the limit. The check
+    runs in a child process that may spend CHECK_CPU_SECONDS of CPU time (`check_in_child`).
     """
     if size is not None and size > MAX_UPLOAD_BYTES:
         return SealVerdict(ok=False, reason=TOO_LARGE, sha256="", size=size)
@@ -94,7 +102,45 @@ def check_seal_file(
         read += len(chunk)
     if read > MAX_UPLOAD_BYTES:
         return SealVerdict(ok=False, reason=TOO_LARGE, sha256="", size=read)
-    return check_seal(b"".join(chunks), trusted=trusted)
+    data = b"".join(chunks)
+    trusted = trusted if trusted is not None else organisation_certificate()
+    verdict = check_in_child(data, trusted, cpu_seconds=CHECK_CPU_SECONDS)
+    if verdict is None:
+        return SealVerdict(ok=False, reason=TOO_COMPLEX, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    return verdict
+
+
+# An upload is checked in a child process, which the kernel stops at its CPU and memory limits: pyHanko
+# reads a PDF in pure Python, and a file made to be slow to read (a megabyte of NUL bytes, thousands of
+# revisions, a form with a million fields) costs seconds of CPU per megabyte, which nothing inside the
+# process could stop reliably. Each child is forked from a server process that has this module (and
+# pyHanko) imported already, started by a process's first check: a check costs a fork, about a tenth
+# of a second more than in the process itself.
+
+CHILDREN = multiprocessing.get_context("forkserver")
+CHILDREN.set_forkserver_preload([__name__])
+
+
+def _limit(cpu_seconds: int) -> None:
+    """In the child, before the check: SIGXCPU ends it after `cpu_seconds`, and it leaves no core dump."""
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _check_with(data: bytes, trusted_der: bytes) -> SealVerdict:
+    return check_seal(data, trusted=asn1_x509.Certificate.load(trusted_der))
+
+
+def check_in_child(data: bytes, trusted: asn1_x509.Certificate, *, cpu_seconds: int) -> SealVerdict | None:
+    """check_seal's verdict, or None when the check would take more CPU time or memory than it may."""
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=CHILDREN, initializer=_limit, initargs=(cpu_seconds,), max_tasks_per_child=1
+    ) as pool:
+        try:
+            return pool.submit(_check_with, data, trusted.dump()).result()
+        except BrokenProcessPool:
+            return None
 
 
 def _check(data: bytes, sha256: str, trusted: asn1_x509.Certificate) -> SealVerdict:

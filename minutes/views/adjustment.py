@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from committee.bounds import NUMBER_MAX
 from committee.permissions import can_announce_meeting, can_export_meeting, can_prepare_meeting, signer_person
 from minutes import adjustment, deadlines, jobs
 from minutes.exchange import export_meeting
-from minutes.forms import AnnounceForm, ApprovalForm, ExtractChoiceForm, ReopenForm
+from minutes.forms import AnnounceForm, ApprovalForm, ExtractChoiceForm, ReopenForm, posted_number
 from minutes.models import (
     AdjustmentRound,
     Announcement,
@@ -125,10 +126,10 @@ def adjustment_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     item = None
     if request.POST.get("item"):
-        number = request.POST["item"]
-        if not number.isdigit():
+        number = posted_number(request.POST, "item", high=NUMBER_MAX)
+        if number is None:
             return HttpResponseBadRequest()
-        item = get_object_or_404(Item, meeting=meeting, number=int(number))
+        item = get_object_or_404(Item, meeting=meeting, number=number)
     if action in ("send", "reopen") and not can_prepare_meeting(request.user, meeting):
         raise PermissionDenied
     if action == "announce" and not can_announce_meeting(request.user, meeting):
@@ -173,10 +174,10 @@ def adjustment_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _round(meeting: Meeting, request: HttpRequest) -> AdjustmentRound:
-    round_id = request.POST.get("round", "")
-    if not round_id.isdigit():
+    round_id = posted_number(request.POST, "round")
+    if round_id is None:
         raise ValidationError(_("Choose the adjustment round."), code="no_round")
-    return get_object_or_404(AdjustmentRound, pk=int(round_id), meeting=meeting)
+    return get_object_or_404(AdjustmentRound, pk=round_id, meeting=meeting)
 
 
 # The registrar's export
@@ -244,10 +245,10 @@ def sealing_retry(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
     if not can_export_meeting(request.user, meeting):
         raise PermissionDenied
-    job_id = request.POST.get("job", "")
-    if not job_id.isdigit():
+    job_id = posted_number(request.POST, "job")
+    if job_id is None:
         return HttpResponseBadRequest()
-    job = get_object_or_404(SealingJob, pk=int(job_id), round__meeting=meeting)
+    job = get_object_or_404(SealingJob, pk=job_id, round__meeting=meeting)
     if jobs.retry(job):
         messages.success(request, _("The sealing is queued again."))
     return redirect("minutes:adjustment", meeting.pk)

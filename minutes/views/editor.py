@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from committee.bounds import NUMBER_MAX
 from committee.models import Person
 from committee.permissions import can_edit_meeting, can_prepare_meeting
 from minutes import forms, services
@@ -54,6 +55,7 @@ PARTS = {
     "reservation": Reservation,
     "statement": Statement,
 }
+WORDED = ("motion", "proposition", "recusal", "reservation")  # the parts whose sentence may be worded anew
 
 
 def in_order(ids: list[int]):
@@ -309,26 +311,31 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         raise PermissionDenied
     bound: dict = {}
     stale = None
+    wording_error = None
     if request.method == "POST":
         with transaction.atomic():
             current = get_object_or_404(Item.objects.select_for_update(), meeting=meeting, number=number)
             if not editable:
                 raise PermissionDenied
             action = request.POST.get("action", "")
-            try:
-                expected = int(request.POST.get("version", ""))
-            except ValueError:
+            expected = forms.posted_number(request.POST, "version", high=NUMBER_MAX)
+            if expected is None:
                 return HttpResponseBadRequest(_("The form is missing the § version."))
             if action in PARTS and "remove" in request.POST or action == "wording":
-                model = PARTS.get(request.POST.get("part", action))
-                part_id = request.POST.get("id", "")
-                if model is None or not part_id.isdigit():
+                kind = request.POST.get("part", action)
+                model = PARTS.get(kind) if action != "wording" or kind in WORDED else None
+                part_id = forms.posted_number(request.POST, "id")
+                if model is None or part_id is None:
                     return HttpResponseBadRequest(_("Unknown part of the §."))
-                part = get_object_or_404(model, pk=int(part_id), item=current)
+                part = get_object_or_404(model, pk=part_id, item=current)
             if current.version != expected:
                 stale = current
             elif action == "wording":
-                services.set_wording(part, wording=request.POST.get("wording", ""))
+                wording = forms.WordingForm(request.POST)
+                if wording.is_valid():
+                    services.set_wording(part, wording=wording.cleaned_data["wording"])
+                else:
+                    wording_error = {"part": kind, "id": part.pk, "messages": wording.errors["wording"]}
             elif "remove" in request.POST and action in PARTS:
                 services.remove_part(part)
             elif action in FORM_ACTIONS:
@@ -359,6 +366,7 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "preview": editor.preview(),
         "checks": item_checks(editor.view, editor.snapshot),
         "stale": stale,
+        "wording_error": wording_error,
         "parts": editor.sentences(),
         "items": meeting.items.order_by("position").only("number", "title"),
     }

@@ -14,10 +14,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from committee.bounds import NUMBER_MAX
 from committee.models import Membership, Person, Role
 from committee.permissions import can_edit_meeting, can_prepare_meeting
 from minutes import services
-from minutes.forms import ABSENT, MeetingDetailsForm, OtherPresentForm, RollFormSet
+from minutes.forms import ABSENT, MeetingDetailsForm, OtherPresentForm, RollFormSet, posted_number
 from minutes.models import AttendanceFunction, Meeting
 from minutes.protocol.snapshot import PersonRef, ProtocolSnapshot, build_snapshot
 
@@ -157,8 +158,7 @@ def roll_rows(formset: RollFormSet) -> tuple[list[services.RollRow], list[int]]:
 
 
 def posted_version(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return posted_number(request.POST, "version", high=NUMBER_MAX)
 
 
 def post_roll(request: HttpRequest, meeting: Meeting, roll: Roll) -> RollFormSet | None:

@@ -8,12 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from committee import ratelimit
 from minutes.forms import VerifyForm
 from minutes.models import Announcement, DocumentKind
 from minutes.portal.feeds import SiteFeed
 from minutes.seal.verify import MAX_UPLOAD_BYTES, TOO_LARGE
 from minutes.verification import verify_upload
+
+CHECKS_PER_ADDRESS = 10  # files one address may check …
+CHECK_WINDOW_SECONDS = 600  # … in ten minutes
+FORM_OVERHEAD_BYTES = 64 * 1024  # the multipart framing and the CSRF token around the file
 
 
 def notices(today: datetime.date | None = None, *, archived: bool = False):
@@ -71,16 +77,42 @@ class NoticeFeed(SiteFeed):
         return item.announced_at
 
 
+@csrf_exempt  # the CSRF check reads the body: the checks below come first, then `_verify` checks the token
 def verify(request: HttpRequest) -> HttpResponse:
-    """Anyone may check a PDF; the answer never depends on who asks."""
+    """Anyone may check a PDF; the answer never depends on who asks.
+
+    Checking costs CPU, so an address may check a few files in a while, and a file over the limit
+    is refused before Django reads it (it would be spooled to disk first).
+    """
+    if request.method == "POST":
+        if not ratelimit.allow("verify", request, limit=CHECKS_PER_ADDRESS, seconds=CHECK_WINDOW_SECONDS):
+            message = _("You have checked many files in a short time. Wait a few minutes and try again.")
+            response = refused(request, message, status=429)
+            response["Retry-After"] = str(CHECK_WINDOW_SECONDS)
+            return response
+        if declared_length(request) > MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES:
+            return refused(request, TOO_LARGE, status=413)
+    return _verify(request)
+
+
+def declared_length(request: HttpRequest) -> int:
+    """The body's length as Django will read it (WSGIRequest parses CONTENT_LENGTH just so)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH"))
+    except (TypeError, ValueError):
+        return 0
+
+
+def refused(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    form = VerifyForm(data={})
+    form.full_clean()
+    form.errors["file"] = form.error_class([message])
+    return render(request, "minutes/verify.html", {"form": form, "result": None}, status=status)
+
+
+@csrf_protect
+def _verify(request: HttpRequest) -> HttpResponse:
     result = None
-    declared = request.META.get("CONTENT_LENGTH", "")
-    if request.method == "POST" and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 64 * 1024:
-        # Refused before Django reads the body: the upload is not spooled to disk first.
-        form = VerifyForm(data={})
-        form.full_clean()
-        form.errors["file"] = form.error_class([TOO_LARGE])
-        return render(request, "minutes/verify.html", {"form": form, "result": None}, status=413)
     form = VerifyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -8,11 +8,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from committee.bounds import NUMBER_MAX
 from committee.models import Committee
 from committee.permissions import can_edit_meeting, can_prepare_meeting, serves_as_secretary
 from minutes import services
 from minutes.completeness import item_checks, meeting_checks
-from minutes.forms import MeetingForm, NewItemForm
+from minutes.forms import MeetingForm, NewItemForm, posted_number
 from minutes.models import Item, Meeting
 from minutes.protocol.adjusted import snapshot_for
 
@@ -41,7 +42,8 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("minutes:meeting-detail", meeting.pk)
     meetings = committee.meetings.order_by("-date", "-number")
     years = [(year, list(group)) for year, group in groupby(meetings, key=lambda m: m.date.year)]
-    return render(request, "minutes/meeting_list.html", {"committee": committee, "years": years, "form": form})
+    context = {"committee": committee, "years": years, "form": form}
+    return render(request, "minutes/meeting_list.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -83,10 +85,10 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
             return meeting_detail(request, pk, new_item_form=form)
         services.add_item(meeting, title=form.cleaned_data["title"])
     elif action in ("up", "down", "remove"):
-        number = request.POST.get("number", "")
-        if not number.isdigit():
+        number = posted_number(request.POST, "number", high=NUMBER_MAX)
+        if number is None:
             return HttpResponseBadRequest()
-        item = get_object_or_404(Item, number=int(number), meeting=meeting)
+        item = get_object_or_404(Item, number=number, meeting=meeting)
         if action == "remove":
             services.remove_item(item)
         else:
