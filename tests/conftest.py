@@ -3,6 +3,7 @@
 import email
 import email.policy
 import functools
+import gettext
 import hashlib
 import os
 import socket
@@ -140,6 +141,7 @@ def _swedish_catalogue_compiled() -> None:
         fresh = mo.with_name(f".django.{os.getpid()}.mo")
         subprocess.run(["msgfmt", "--check-format", "-o", str(fresh), str(po)], check=True)
         os.replace(fresh, mo)
+    gettext._translations.clear()  # Python's own cache of .mo files, by path, under Django's
     trans_real._translations = {}
     trans_real._default = None
 

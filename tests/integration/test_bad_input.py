@@ -564,6 +564,7 @@ BASES = [
     get("portal:committee-calendar", committee="{slug}"),
     PORTAL_MEETING,
     get("portal:protocol-pdf", **PORTAL),
+    get("portal:certificate-pdf", **PORTAL),
     get("portal:item", item="1", **PORTAL),
     get("portal:extract", item="1", **PORTAL),
     get("oparl:root"),
