@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import global_settings
 from django.contrib.auth.models import User
 from django.db import OperationalError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -332,7 +333,9 @@ def test_a_pool_opened_before_the_fork_is_not_inherited_by_the_workers(var_dir, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_session_started_on_one_server_is_valid_on_another(web, other_web):
+def test_a_session_started_on_one_server_is_valid_on_another(web, other_web, settings):
+    # gunicorn knows only the real hashers, not the fast one the suite uses
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     User.objects.create_superuser("admin", password="paragraf-prod-test")
     with requests.Session() as browser:
         login = web.url + "/konto/login/"
