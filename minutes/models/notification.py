@@ -3,7 +3,6 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -12,10 +11,10 @@ class Notification(models.Model):
     A worker that finds a reminder's key taken knows it went out already, whichever process sent it.
     """
 
-    key = models.CharField(pgettext_lazy("notification", "key"), max_length=200, unique=True)
+    key = models.CharField(_("event and recipient"), max_length=200, unique=True)
     recipient = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=300)
-    sent_at = models.DateTimeField(pgettext_lazy("notification", "sent"), default=timezone.now)
+    sent_at = models.DateTimeField(_("time sent"), default=timezone.now)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
