@@ -164,16 +164,19 @@ class Version:
     sha256: str
 
 
-def approved_text(round: AdjustmentRound) -> str:
-    """The protocol (or the § adjusted on its own) as plain text: what the signers read and approve."""
-    meeting = round.meeting
+def approved_text(round: AdjustmentRound, snapshot: ProtocolSnapshot | None = None) -> str:
+    """The protocol (or the § adjusted on its own) as plain text: what the signers read and approve.
+
+    `snapshot` saves gathering it again when the caller has the meeting's already.
+    """
+    snapshot = snapshot or snapshot_for(round.meeting)
     if round.item_id is not None:
-        return render_text(snapshot_for(meeting), Request(kind="item", numbers=(round.item.number,)))
-    return render_text(snapshot_for(meeting), Request(kind="protocol"))
+        return render_text(snapshot, Request(kind="item", numbers=(round.item.number,)))
+    return render_text(snapshot, Request(kind="protocol"))
 
 
-def version_of(round: AdjustmentRound) -> Version:
-    digest = hashlib.sha256(approved_text(round).encode()).hexdigest()
+def version_of(round: AdjustmentRound, snapshot: ProtocolSnapshot | None = None) -> Version:
+    digest = hashlib.sha256(approved_text(round, snapshot).encode()).hexdigest()
     return Version(sent_at=timezone.localtime(round.opened_at), sha256=digest)
 
 

@@ -82,6 +82,7 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
     awaiting_notice = [r for r in completed if r.pk not in announcements]
     forms = forms or {}
     confirming = forms.get("confirm")
+    snapshot = snapshot_for(meeting) if open_rounds else None  # gathered once for the text, its hash and the page
     context = {
         "meeting": meeting,
         "rounds": rounds,
@@ -92,14 +93,18 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
                 person is not None
                 and any(p.pk == person.pk for p, _role in signers)
                 and all(a.person_id != person.pk for a in r.approvals.all()),
-                adjustment.version_of(r),
+                adjustment.version_of(r, snapshot),
             )
             for r in open_rounds
         ],
         # The signers read what they approve here, in the page, and confirm it by its date and hash.
-        "protocol": _embedded_protocol(meeting) if open_rounds else "",
+        "protocol": render_html(snapshot, Request(kind="protocol", bare=True)) if snapshot else "",
         "confirm": (
-            {"round": confirming[0], "disagreement": confirming[1], "version": adjustment.version_of(confirming[0])}
+            {
+                "round": confirming[0],
+                "disagreement": confirming[1],
+                "version": adjustment.version_of(confirming[0], snapshot),
+            }
             if confirming
             else None
         ),
@@ -125,11 +130,6 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
         **sealing_context(meeting, request.user),
     }
     return render(request, "minutes/adjustment.html", context, status=400 if forms and not confirming else 200)
-
-
-def _embedded_protocol(meeting: Meeting) -> str:
-    """The protocol as the signers approve it, without a page of its own, to read inside the adjustment page."""
-    return render_html(snapshot_for(meeting), Request(kind="protocol", bare=True))
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from minutes import adjustment, todo
+from minutes import adjustment, services, todo
 from minutes.demo import load_demo
 from minutes.models import Meeting
 
@@ -58,7 +58,7 @@ def test_a_draft_with_gaps_lists_them_for_the_secretary(meeting):
     meeting.adjusters.all().delete()
     task = only_task("helena.wik", "secretary")
     assert task.kind == "prepare"
-    assert [gap.label for gap in task.gaps][:1] == ["Justerare"]
+    assert [(gap.label, gap.detail) for gap in task.gaps] == [("Justerare", "Utse en justerare.")]
 
 
 def test_the_chair_and_the_adjuster_are_asked_to_approve_once_sent(meeting):
@@ -123,3 +123,15 @@ def test_the_start_page_shows_the_chair_the_protocol_to_approve_with_its_deadlin
     assert "läs och godkänn protokollet som ordförande." in page
     assert "Justeras senast 2016-10-06 (KL 5:69)." in page
     assert f'href="{reverse("minutes:adjustment", args=[meeting.pk])}"' in page
+
+
+@pytest.mark.parametrize(("drafts", "queries"), [(1, 24), (3, 34)])
+def test_the_secretarys_start_page_gathers_each_draft_once(client, meeting, drafts, queries, django_assert_num_queries):
+    """Each draft's checklist needs its snapshot (a fixed number of queries); nothing else grows with the list."""
+    for day in range(1, drafts):
+        services.create_meeting(committee=meeting.committee, date=datetime.date(2016, 10, day))
+    client.force_login(user("helena.wik"))
+    client.get(reverse("minutes:committee-list"))  # the session and the catalogue loaded once
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("minutes:committee-list"))
+    assert [task.kind for section in response.context["sections"] for task in section.tasks][:1] == ["send"]
