@@ -35,6 +35,7 @@ from minutes.models import (
     SignerRole,
     Verdict,
 )
+from minutes.models.meeting import ADJUSTMENT_DAYS
 
 logger = logging.getLogger(__name__)
 
@@ -166,9 +167,12 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
         return 0
     today = today or timezone.localdate()
     sent = 0
-    for meeting in Meeting.objects.filter(status__in=(MeetingStatus.DRAFT, MeetingStatus.LOCKED)).select_related(
-        "committee", "secretary__user"
-    ):
+    # Only meetings whose KL 5:69 deadline falls in the reminder window are looked at.
+    latest = today - datetime.timedelta(days=ADJUSTMENT_DAYS - REMIND_DAYS["adjustment"])
+    earliest = today - datetime.timedelta(days=ADJUSTMENT_DAYS)
+    for meeting in Meeting.objects.filter(
+        status__in=(MeetingStatus.DRAFT, MeetingStatus.LOCKED), date__range=(earliest, latest)
+    ).select_related("committee", "secretary__user"):
         deadline = deadlines.adjustment_deadline(meeting.date)
         if not _due(deadline, today, "adjustment"):
             continue
