@@ -55,3 +55,27 @@ def test_the_chair_finds_the_protocol_on_the_start_page_and_approves_with_confir
     page.get_by_role("heading", name="Att göra").wait_for()
     assert page.locator("li.task-approve").count() == 0
     context.close()
+
+
+def test_the_adjuster_follows_the_emailed_link_to_the_protocol(
+    browser: Browser, live_server, meeting, smtp_server, settings
+):
+    settings.PARAGRAF_SITE_URL = live_server.url
+    adjustment.send_for_adjustment(meeting, user=User.objects.get(username="helena.wik"))
+    (mail,) = [
+        m
+        for m, to in zip(smtp_server.messages, smtp_server.recipients, strict=True)
+        if to == ["sofia.bergqvist@example.invalid"]
+    ]
+    (link,) = [line for line in mail.get_content().splitlines() if line.startswith(live_server.url)]
+    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(link)  # the e-mailed address: sign in first, then the page itself
+    page.fill("#id_username", "sofia.bergqvist")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(link)
+    assert page.get_by_role("button", name="Godkänn protokollet").is_visible()
+    assert page.locator("#protocol article.protocol").is_visible()
+    context.close()
