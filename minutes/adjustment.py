@@ -18,6 +18,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from committee.models import Person
 from committee.permissions import signer_person
-from minutes import deadlines, jobs
+from minutes import deadlines, jobs, notifications
 from minutes.completeness import item_checks, meeting_checks
 from minutes.exchange.dump import meeting_document
 from minutes.models import (
@@ -47,7 +48,8 @@ from minutes.models import (
 )
 from minutes.models import search as search_index
 from minutes.protocol import adjusted
-from minutes.protocol.render import Adjustment, Notice, Request, Signature, render_html
+from minutes.protocol.adjusted import snapshot_for
+from minutes.protocol.render import Adjustment, Notice, Request, Signature, render_html, render_text
 from minutes.protocol.snapshot import ProtocolSnapshot, build_snapshot
 
 ROLE_TITLES = {SignerRole.CHAIR: "Ordförande", SignerRole.ADJUSTER: "Justerare"}
@@ -106,6 +108,7 @@ def send_for_adjustment(
             meeting.save(update_fields=["status"])
         elif not item.immediately_adjusted:
             _update(Item, item.pk, immediately_adjusted=True)
+        notifications.sent_for_adjustment(round)
         return round
 
 
@@ -153,14 +156,43 @@ def _require_complete(meeting: Meeting, item: Item | None) -> None:
 # 2. Approve, or reopen
 
 
+@dataclass(frozen=True)
+class Version:
+    """The version a signer approves: sent for adjustment on `sent_at`, its text hashed."""
+
+    sent_at: datetime.datetime
+    sha256: str
+
+
+def approved_text(round: AdjustmentRound, snapshot: ProtocolSnapshot | None = None) -> str:
+    """The protocol (or the § adjusted on its own) as plain text: what the signers read and approve.
+
+    `snapshot` saves gathering it again when the caller has the meeting's already.
+    """
+    snapshot = snapshot or snapshot_for(round.meeting)
+    if round.item_id is not None:
+        return render_text(snapshot, Request(kind="item", numbers=(round.item.number,)))
+    return render_text(snapshot, Request(kind="protocol"))
+
+
+def version_of(round: AdjustmentRound, snapshot: ProtocolSnapshot | None = None) -> Version:
+    digest = hashlib.sha256(approved_text(round, snapshot).encode()).hexdigest()
+    return Version(sent_at=timezone.localtime(round.opened_at), sha256=digest)
+
+
 def approve(
     round: AdjustmentRound,
     *,
     user: AbstractBaseUser,
     disagreement: str = "",
+    seen_sha256: str | None = None,
     now: datetime.datetime | None = None,
 ) -> Approval:
-    """Record the signed-in signer's approval; the last one adjusts and seals the protocol."""
+    """Record the signed-in signer's approval of the version they confirmed; the last one adjusts and seals it.
+
+    `seen_sha256` is the hash of the text the signer was shown (`version_of`): an approval of
+    another text than the one now locked is refused. The hash is kept on the approval either way.
+    """
     with transaction.atomic():
         round = AdjustmentRound.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=round.pk)
         if round.state != RoundState.OPEN:
@@ -176,7 +208,14 @@ def approve(
             )
         if round.approvals.filter(person=person).exists():
             raise ValidationError(_("You have already approved this protocol."), code="already_approved")
+        version = version_of(round)
+        if seen_sha256 is not None and seen_sha256 != version.sha256:
+            raise ValidationError(
+                _("The protocol is not the version you confirmed. Read it again and approve what it says now."),
+                code="other_version",
+            )
         approval = Approval.objects.create(
+            text_sha256=version.sha256,
             round=round,
             person=person,
             role=roles[person.pk],
@@ -185,6 +224,7 @@ def approve(
             user=user,
             **({"at": now} if now else {}),
         )
+        notifications.approved(approval)
         if round.approvals.count() == len(roles):
             _complete(round, now=now)
         return approval
@@ -205,6 +245,7 @@ def reopen(round: AdjustmentRound, *, user: AbstractBaseUser, reason: str) -> Ad
         round.save(update_fields=["state", "closed_at", "closed_by", "reason"])
         if round.item_id is None:
             _update(Meeting, round.meeting_id, status=MeetingStatus.DRAFT)
+        notifications.reopened(round)
         return round
 
 
@@ -331,6 +372,8 @@ def seal_document(
             return existing
         document.file.save(name, ContentFile(pdf), save=False)
         document.save()
+        if (kind, numbers) in jobs.planned(round):  # the document the adjustment itself is sealed as
+            notifications.sealed(round)
     return document
 
 
@@ -391,4 +434,5 @@ def announce(
             _update(Meeting, meeting.pk, status=MeetingStatus.ANNOUNCED)
             search_index.index_meeting(meeting)
         jobs.seal_announced(round)
+        notifications.announced(announcement)
         return announcement

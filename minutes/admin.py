@@ -36,6 +36,7 @@ from minutes.models import (
     Meeting,
     Motion,
     MotionMover,
+    Notification,
     Preview,
     Proposition,
     Recusal,
@@ -568,3 +569,11 @@ class PreviewAdmin(RecordAdmin):
     list_display = ["meeting", "public", "state", "created_at"]
     list_filter = ["state"]
     list_select_related = ["meeting__committee"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(RecordAdmin):
+    """The mails Paragraf sent (minutes.notifications): a record, so that none goes out twice."""
+
+    list_display = ["sent_at", "recipient", "subject", "key"]
+    search_fields = ["recipient", "subject", "key"]

@@ -429,6 +429,8 @@ class ApprovalForm(EmbeddedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Leave empty to approve the protocol as it stands."),
     )
+    # Set by the confirmation step: the SHA-256 of the version the signer was shown and confirms.
+    sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
 
 
 class ReopenForm(EmbeddedForm):

@@ -7,6 +7,7 @@ app_name = "minutes"
 urlpatterns = [
     path("", secretariat.committee_list, name="committee-list"),
     path("namnd/<committee:slug>/", secretariat.meeting_list, name="meeting-list"),
+    path("namnd/<committee:slug>/arkiv/", secretariat.committee_archive, name="committee-archive"),
     path("sammantrade/<id:pk>/", secretariat.meeting_detail, name="meeting-detail"),
     path("sammantrade/<id:pk>/dagordning/", secretariat.agenda, name="agenda"),
     path("sammantrade/<id:pk>/narvaro/", meeting.attendance, name="attendance"),

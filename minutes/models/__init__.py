@@ -13,6 +13,7 @@ from minutes.models.adjustment import (
 from minutes.models.item import Item
 from minutes.models.jobs import JobState, JobStep, Preview, SealingJob
 from minutes.models.meeting import Adjuster, Attendance, AttendanceFunction, Meeting, MeetingStatus
+from minutes.models.notification import Notification
 from minutes.models.procedure import (
     Ballot,
     BallotChoice,
@@ -34,6 +35,7 @@ from minutes.models.statements import (
 )
 
 __all__ = [
+    "Notification",
     "AdjustedSnapshot",
     "AdjustmentRound",
     "Announcement",

@@ -101,6 +101,8 @@ class Approval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed in as")
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
+    # The SHA-256 of the text the signer confirmed (minutes.adjustment.version_of); empty before it was kept.
+    text_sha256 = models.CharField(_("SHA-256 of the approved text"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["round", "at", "id"]

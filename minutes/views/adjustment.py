@@ -33,6 +33,8 @@ from minutes.models import (
     SealingJob,
     TamperedFile,
 )
+from minutes.protocol.adjusted import snapshot_for
+from minutes.protocol.render import Request, render_html
 
 
 def is_signer(user, meeting: Meeting) -> bool:
@@ -79,6 +81,8 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
     completed = [r for r in rounds if r.state == RoundState.COMPLETED]
     awaiting_notice = [r for r in completed if r.pk not in announcements]
     forms = forms or {}
+    confirming = forms.get("confirm")
+    snapshot = snapshot_for(meeting) if open_rounds else None  # gathered once for the text, its hash and the page
     context = {
         "meeting": meeting,
         "rounds": rounds,
@@ -89,9 +93,21 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
                 person is not None
                 and any(p.pk == person.pk for p, _role in signers)
                 and all(a.person_id != person.pk for a in r.approvals.all()),
+                adjustment.version_of(r, snapshot),
             )
             for r in open_rounds
         ],
+        # The signers read what they approve here, in the page, and confirm it by its date and hash.
+        "protocol": render_html(snapshot, Request(kind="protocol", bare=True)) if snapshot else "",
+        "confirm": (
+            {
+                "round": confirming[0],
+                "disagreement": confirming[1],
+                "version": adjustment.version_of(confirming[0], snapshot),
+            }
+            if confirming
+            else None
+        ),
         "awaiting_notice": [
             (r, deadlines.deadline_state(deadlines.announcement_deadline(r.adjusted_on), today))
             for r in awaiting_notice
@@ -113,7 +129,7 @@ def adjustment_page(request: HttpRequest, pk: int, forms: dict | None = None) ->
         "sealing_shown": bool(completed),
         **sealing_context(meeting, request.user),
     }
-    return render(request, "minutes/adjustment.html", context, status=400 if forms else 200)
+    return render(request, "minutes/adjustment.html", context, status=400 if forms and not confirming else 200)
 
 
 @login_required
@@ -144,8 +160,12 @@ def adjustment_action(request: HttpRequest, pk: int) -> HttpResponse:
             form = ApprovalForm(request.POST)
             if not form.is_valid():
                 return adjustment_page(request, pk, {"approve": form})
-            disagreement = form.cleaned_data["disagreement"]
-            adjustment.approve(_round(meeting, request), user=request.user, disagreement=disagreement)
+            round, disagreement = _round(meeting, request), form.cleaned_data["disagreement"]
+            if not form.cleaned_data["sha256"]:  # first the signer confirms which version they approve
+                return adjustment_page(request, pk, {"confirm": (round, disagreement)})
+            adjustment.approve(
+                round, user=request.user, disagreement=disagreement, seen_sha256=form.cleaned_data["sha256"]
+            )
             messages.success(request, _("Your approval was recorded."))
         elif action == "reopen":
             form = ReopenForm(request.POST)

@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from committee.bounds import NUMBER_MAX
 from committee.models import Committee
-from committee.permissions import can_edit_meeting, can_prepare_meeting, serves_as_secretary
-from minutes import services
+from committee.permissions import can_edit_meeting, can_prepare_meeting, serves_as_clerk, serves_as_secretary
+from minutes import services, todo
 from minutes.completeness import item_checks, meeting_checks
 from minutes.forms import MeetingForm, NewItemForm, posted_number
 from minutes.models import Item, Meeting
@@ -19,11 +20,24 @@ from minutes.protocol.adjusted import snapshot_for
 
 
 def committee_list(request: HttpRequest) -> HttpResponse:
-    """The workspace's start for staff; a visitor who is not signed in gets the public portal."""
+    """The start page ("Att göra"): what waits on the signed-in user in each role; visitors get the portal."""
     if not request.user.is_authenticated:
         return redirect("portal:start")
-    committees = Committee.objects.all() if request.user.is_superuser else request.user.committees_served.all()
-    return render(request, "minutes/committee_list.html", {"committees": committees})
+    sections = todo.sections(request.user, today=timezone.localdate())
+    committees = todo.secretary_committees(request.user)
+    return render(request, "minutes/committee_list.html", {"committees": committees, "sections": sections})
+
+
+@login_required
+def committee_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every meeting of a committee, for its secretaries and registrars, with the pages of each."""
+    committee = get_object_or_404(Committee, slug=slug)
+    if not (serves_as_secretary(request.user, committee) or serves_as_clerk(request.user, committee)):
+        raise PermissionDenied
+    meetings = committee.meetings.order_by("-date", "-number")
+    years = [(year, list(group)) for year, group in groupby(meetings, key=lambda m: m.date.year)]
+    context = {"committee": committee, "years": years, "secretary": serves_as_secretary(request.user, committee)}
+    return render(request, "minutes/committee_archive.html", context)
 
 
 @login_required

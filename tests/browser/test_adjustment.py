@@ -41,6 +41,7 @@ def test_the_chair_and_the_adjuster_approve_and_the_notice_goes_up(browser, live
         signer = signed_in(browser, live_server, username, "/justering/")
         signer.get_by_role("link", name="Årstadals stadsdelsnämnd, 2016-09-22").click()
         signer.get_by_role("button", name="Godkänn protokollet").click()
+        signer.get_by_role("button", name="Bekräfta godkännandet").click()
         signer.get_by_text("Ditt godkännande är registrerat.").wait_for()
         signer.context.close()
 

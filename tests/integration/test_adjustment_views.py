@@ -33,6 +33,11 @@ def post(client, meeting, **data):
     return client.post(reverse("minutes:adjustment-action", args=[meeting.pk]), data)
 
 
+def confirmed(round) -> str:
+    """The SHA-256 that the confirmation step shows, and posts back with the approval."""
+    return adjustment.version_of(round).sha256
+
+
 ROLES = ["helena.wik", "lars.back", "sofia.bergqvist", "registrator", "peter.oberg", None]
 
 
@@ -72,14 +77,14 @@ def open_round(meeting: Meeting):
 )
 def test_only_signers_approve(client, meeting, username, allowed):
     round = open_round(meeting)
-    response = post(client_for(client, username), meeting, action="approve", round=round.pk)
+    response = post(client_for(client, username), meeting, action="approve", round=round.pk, sha256=confirmed(round))
     assert (response.status_code == 302) is allowed
     assert round.approvals.count() == (1 if allowed else 0)
 
 
 def test_the_chair_and_the_adjuster_approve_and_the_protocol_is_sealed(client, meeting):
     round = open_round(meeting)
-    post(client_for(client, "lars.back"), meeting, action="approve", round=round.pk)
+    post(client_for(client, "lars.back"), meeting, action="approve", round=round.pk, sha256=confirmed(round))
     page = client.get(reverse("minutes:adjustment", args=[meeting.pk]))
     assert "Godkänn protokollet" not in page.content.decode()  # approved already: no second button
     client.logout()
@@ -88,6 +93,7 @@ def test_the_chair_and_the_adjuster_approve_and_the_protocol_is_sealed(client, m
         meeting,
         action="approve",
         round=round.pk,
+        sha256=confirmed(round),
         disagreement="Jag delar inte <script>x</script> beskrivningen i § 4.",
     )
     assert response.status_code == 302
@@ -102,8 +108,8 @@ def test_the_chair_and_the_adjuster_approve_and_the_protocol_is_sealed(client, m
 def test_approving_twice_is_refused_with_a_reason(client, meeting):
     round = open_round(meeting)
     c = client_for(client, "lars.back")
-    post(c, meeting, action="approve", round=round.pk)
-    response = post(c, meeting, action="approve", round=round.pk)
+    post(c, meeting, action="approve", round=round.pk, sha256=confirmed(round))
+    response = post(c, meeting, action="approve", round=round.pk, sha256=confirmed(round))
     assert response.status_code == 400
     assert "Du har redan godkänt protokollet." in response.content.decode()
 

@@ -22,6 +22,7 @@ from minutes.models import (
     Motion,
     MotionKind,
     MotionMover,
+    Notification,
     Preview,
     Recusal,
     RoundState,
@@ -42,7 +43,10 @@ MODELS = [
     if not model._meta.auto_created and not hasattr(model, "instance_type")
 ]
 # The adjustment's records (written by Paragraf once), the workers' jobs and the search index: read-only.
-RECORDS = [AdjustmentRound, Approval, SealedDocument, AdjustedSnapshot, Announcement, SearchEntry, SealingJob, Preview]
+RECORDS = [
+    *(AdjustmentRound, Approval, SealedDocument, AdjustedSnapshot, Announcement, SearchEntry, SealingJob, Preview),
+    Notification,
+]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 
 

@@ -586,6 +586,7 @@ BASES = [
     get("health"),
     get("minutes:committee-list", "secretary"),
     get("minutes:meeting-list", "secretary", slug="{slug}"),
+    get("minutes:committee-archive", "registrar", slug="{slug}"),
     NEW_MEETING,
     get("minutes:meeting-detail", "secretary", pk="{draft}"),
     MOVE_UP,

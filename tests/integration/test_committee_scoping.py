@@ -363,7 +363,11 @@ def payloads(name: str, side: Side, meeting: Meeting, own: Side) -> list[dict]:
         "adjustment-action": [
             {"action": "send"},
             {"action": "send", "item": "1"},
-            {"action": "approve", "round": round_id},
+            {
+                "action": "approve",
+                "round": round_id,
+                "sha256": adjustment.version_of(open_round).sha256 if open_round else "",
+            },
             {"action": "reopen", "round": round_id, "reason": "Inbrott"},
             {"action": "announce", "posted_on": timezone.localdate().isoformat()},
         ],

@@ -43,7 +43,7 @@ def queue():
         yield
 
 
-def worker(settings, *arguments: str, stall: int = 120) -> subprocess.Popen:
+def worker(settings, *arguments: str, stall: int = 120, environment: dict[str, str] | None = None) -> subprocess.Popen:
     """A `manage.py worker` process on the test database, with the test's seal and media folder."""
     environment = {
         **os.environ,
@@ -53,6 +53,7 @@ def worker(settings, *arguments: str, stall: int = 120) -> subprocess.Popen:
         "PARAGRAF_SEAL_PASSWORD": SEAL_PASSWORD,
         "PARAGRAF_TASK_STALL_SECONDS": str(stall),
         "PYTHONWARNINGS": "ignore",
+        **(environment or {}),
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--interval", "0.2", *arguments],

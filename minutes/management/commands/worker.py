@@ -3,6 +3,8 @@
 django-tasks-db leaves the task of a killed worker marked as running for ever. Paragraf's jobs
 carry their own heartbeat, so between batches this worker queues again the jobs whose worker
 stopped beating (`minutes.jobs.requeue_stalled`); the job's claim keeps a job from running twice.
+It also sends the reminders before the legal deadlines (`minutes.notifications`), at most once a
+minute; their unique keys keep two workers from sending one twice.
 """
 
 import time
@@ -12,7 +14,9 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from minutes import jobs
+from minutes import jobs, notifications
+
+REMINDER_SECONDS = 60  # how often the reminders due are looked for
 
 
 class Command(BaseCommand):
@@ -24,8 +28,14 @@ class Command(BaseCommand):
 
     def handle(self, *, interval: float, batch: bool, verbosity: int, **options) -> None:
         worker_id = f"{jobs.worker_name()}:{get_random_string(6)}"
+        reminded_at = None
         while True:
             close_old_connections()
+            if reminded_at is None or time.monotonic() - reminded_at >= REMINDER_SECONDS:
+                reminded_at = time.monotonic()
+                reminded = notifications.send_due_reminders()
+                if reminded and verbosity:
+                    self.stdout.write(f"Sent {reminded} reminder(s) of a deadline.")
             handed = jobs.requeue_stalled()
             if handed and verbosity:
                 self.stdout.write(f"Queued again {handed} job(s) of a worker that stopped.")
