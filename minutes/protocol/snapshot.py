@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from committee.models import ROLE_TITLES, Committee, Membership, Role
+from minutes import points
 from minutes.attendance import Presence, Replacement, serving_ids
 from minutes.models import (
     Adjuster,
@@ -155,7 +156,7 @@ class ItemSnapshot:
 
     @property
     def decision_points(self) -> list[str]:
-        return paragraphs(self.decision)
+        return points.decision_points(self.decision)
 
     @property
     def matter_paragraphs(self) -> list[str]:
