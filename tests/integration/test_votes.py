@@ -99,3 +99,14 @@ def test_vote_post_stores_the_ballots_and_the_preview_reads_the_outcome(secretar
     assert "Med 7 ja-röster mot 4 nej-röster beslutade nämnden enligt förvaltningens förslag." in page, (
         "the preview reads the outcome"
     )
+
+
+def test_typed_numbers_print_once_and_the_checklist_warns_on_an_empty_point(secretary_client, demo):
+    decision = "1.\tStadsdelsnämnden godkänner förslaget.\r\n2 . Stadsdelsnämnden anför följande.\r\n3."
+    item = services.add_item(demo, title="Budget", decision=decision)
+    text = secretary_client.get(reverse("minutes:item-document", args=[demo.pk, item.number, "txt"])).text
+    editor = secretary_client.get(reverse("minutes:item-edit", args=[demo.pk, item.number])).content.decode()
+
+    lines = [line.strip() for line in text.splitlines() if "Stadsdelsnämnden" in line]
+    assert lines == ["1. Stadsdelsnämnden godkänner förslaget.", "2. Stadsdelsnämnden anför följande."]
+    assert f"Hur texten skrivs ut: § {item.number}: beslutet: punkt 3 består bara av ”3.” och skrivs inte ut." in editor
