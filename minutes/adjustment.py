@@ -137,10 +137,10 @@ def _require_signers(meeting: Meeting) -> None:
 
 def _require_complete(meeting: Meeting, item: Item | None) -> None:
     snapshot = build_snapshot(meeting)
-    failing = [] if item is not None else [c for c in meeting_checks(snapshot) if not c.ok]
+    failing = [] if item is not None else [c for c in meeting_checks(snapshot) if c.missing]
     for shown in snapshot.items:
         if item is None or shown.number == item.number:
-            failing += [c for c in item_checks(shown, snapshot) if not c.ok]
+            failing += [c for c in item_checks(shown, snapshot) if c.missing]
     if failing:
         raise ValidationError(
             [

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from minutes import points
 from minutes.models import PropositionKind
 from minutes.protocol.phrases import tally
 from minutes.protocol.snapshot import ItemSnapshot, ProtocolSnapshot
@@ -19,6 +20,34 @@ class Check:
     label: str  # the requirement, as the checklist names it
     ok: bool
     detail: str = ""  # what is missing, when not ok
+    advisory: bool = False  # a warning to read: shown like the others, but it does not stop the adjustment
+
+    @property
+    def missing(self) -> bool:
+        """Something the law asks for is not recorded: the protocol cannot go to adjustment."""
+        return not self.ok and not self.advisory
+
+
+def layout_check(item: ItemSnapshot) -> Check:
+    """What in the §'s typed text would print otherwise than it reads in the form, naming the §.
+
+    The decision's points are read by `minutes.points`; in the prose (the matter, motions,
+    reservations, statements) a line that starts with a number inside a paragraph is run into
+    the line above when printed.
+    """
+    found = [_("the decision: %(problem)s") % {"problem": p} for p in points.layout_problems(item.decision)]
+    prose = [(_("the matter"), item.matter)]
+    prose += [(_("a motion"), m.text) for m in item.motions]
+    prose += [(_("a reservation"), r.text) for r in item.reservations]
+    prose += [(_("a statement"), s.text) for s in item.statements]
+    for where, text in prose:
+        for marker in points.folded_markers(text):
+            found.append(
+                _("%(where)s: a line beginning “%(marker)s” runs into the line above; put a blank line before it")
+                % {"where": where, "marker": marker}
+            )
+    detail = _("§ %(number)d: %(problems)s.") % {"number": item.number, "problems": "; ".join(found)} if found else ""
+    return Check(_("How the text prints"), not found, detail, advisory=True)
 
 
 def item_checks(item: ItemSnapshot, protocol: ProtocolSnapshot) -> list[Check]:
@@ -67,6 +96,7 @@ def item_checks(item: ItemSnapshot, protocol: ProtocolSnapshot) -> list[Check]:
             ),
             "",
         ),
+        layout_check(item),
     ]
 
 

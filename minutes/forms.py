@@ -136,26 +136,56 @@ class MotionForm(EditorForm):
 
 
 class PropositionForm(EditorForm):
+    """A step of the procedure, and the roll-call vote on it: a ballot for each serving member.
+
+    Its markup is `minutes/_vote_form.html` (the ballots as a voting list, the party buttons,
+    the tally), its script `static/vote-form.js`; without the script it is plain selects.
+    """
+
     action = "proposition"
     kind = forms.ChoiceField(label=_("How the chair put it"), choices=PropositionKind.choices)
-    outcome = forms.ModelChoiceField(label=_("The chair found"), queryset=Motion.objects.none(), required=False)
+    outcome = forms.ModelChoiceField(
+        label=_("The chair found"), queryset=Motion.objects.none(), required=False, empty_label="—"
+    )
     voted = forms.BooleanField(label=_("A roll-call vote was demanded"), required=False)
-    yes_motion = forms.ModelChoiceField(label=_("Ja for"), queryset=Motion.objects.none(), required=False)
-    no_motion = forms.ModelChoiceField(label=_("Nej for"), queryset=Motion.objects.none(), required=False)
+    yes_motion = forms.ModelChoiceField(
+        label=_("Ja for"), queryset=Motion.objects.none(), required=False, empty_label="—"
+    )
+    no_motion = forms.ModelChoiceField(
+        label=_("Nej for"), queryset=Motion.objects.none(), required=False, empty_label="—"
+    )
     casting_vote = forms.ChoiceField(
         label=_("Chair's casting vote (tie only)"), choices=[("", "—"), *CastingVote.choices], required=False
     )
 
-    def __init__(self, *args, motions, serving, labels, **kwargs):
+    def __init__(self, *args, motions, serving, labels, voters=(), decisions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper.template = "minutes/_vote_form.html"
         for name in ("outcome", "yes_motion", "no_motion"):
             self.fields[name].queryset = motions
             self.fields[name].label_from_instance = lambda m: labels.get(m.pk, str(m))
         self.voters = list(serving)
+        self.about = {voter.id: voter for voter in voters}  # party and seat of each, from the snapshot
+        self.decisions = dict(decisions)  # what is decided if a motion's side wins, by motion id
         for person in self.voters:
             self.fields[f"ballot_{person.pk}"] = forms.ChoiceField(
-                label=person.full_name, choices=[("", _("Absent")), *BallotChoice.choices], required=False
+                label=person.full_name,
+                choices=[("", _("Absent")), *BallotChoice.choices],
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-ballot": ""}),
             )
+
+    def ballot_rows(self) -> list[tuple]:
+        """(bound field, party, whose seat) for each voter, in the order of the voting list."""
+        rows = []
+        for person in self.voters:
+            about = self.about.get(person.pk)
+            rows.append((self[f"ballot_{person.pk}"], about.party if about else "", about.replaces if about else ""))
+        return rows
+
+    def parties(self) -> list[str]:
+        """The voters' parties, in the order they first come on the list."""
+        return list(dict.fromkeys(party for _field, party, _seat in self.ballot_rows() if party))
 
     def ballots(self) -> dict[Person, str]:
         return {p: self.cleaned_data[f"ballot_{p.pk}"] for p in self.voters if self.cleaned_data[f"ballot_{p.pk}"]}

@@ -5,6 +5,7 @@ import re
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minutes import points
 from minutes.models.meeting import Meeting
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -57,4 +58,4 @@ class Item(models.Model):
         return f"{self.title}. {self.subtitle}" if self.subtitle else self.title
 
     def decision_points(self) -> list[str]:
-        return paragraphs(self.decision)
+        return points.decision_points(self.decision)

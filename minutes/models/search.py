@@ -18,6 +18,7 @@ from minutes.models.item import Item
 from minutes.models.meeting import Meeting
 from minutes.models.procedure import Ballot, Motion, MotionMover, Proposition
 from minutes.models.statements import Recusal, Reservation, ReservationMember, Statement, StatementAuthor
+from minutes.points import decision_points, numbered
 
 # The text search configuration of the index and of every query against it.
 CONFIG = "swedish"
@@ -116,7 +117,7 @@ def _entry(
 
     entry.dnr = item.dnr.strip()
     entry.title = _clean(item.heading)
-    entry.decision = _clean(item.decision)
+    entry.decision = _clean(" ".join(numbered(decision_points(item.decision))))  # as printed
     entry.body = _clean(_joined(*texts))
     entry.names = ", ".join(sorted(names.get(pk, person.full_name) for pk, person in people.items()))
     entry.folded_title = fold(entry.title)

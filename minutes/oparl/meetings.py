@@ -23,8 +23,9 @@ from minutes.oparl.listing import ListQuery, NotFound, Part, memory_part, querys
 from minutes.oparl.published import Times, admitted, meeting_times
 from minutes.oparl.reading import MeetingRead, read_snapshots
 from minutes.oparl.roll import OPARL
+from minutes.points import numbered
 from minutes.portal.published import published_items
-from minutes.protocol.document import item_document, numbered
+from minutes.protocol.document import item_document
 from minutes.protocol.snapshot import ItemSnapshot
 
 

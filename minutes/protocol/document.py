@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from minutes.models import AttendanceFunction, BallotChoice, MotionKind
 from minutes.models.item import paragraphs
+from minutes.points import numbered
 from minutes.protocol import phrases
 from minutes.protocol.snapshot import AttendanceData, ItemSnapshot, PersonRef, ProtocolSnapshot
 
@@ -46,12 +47,6 @@ class ItemDocument:
         return f"§ {self.number} {self.heading}"
 
 
-def numbered(points: list[str]) -> tuple[str, ...]:
-    if len(points) <= 1:
-        return tuple(points)
-    return tuple(f"{n}. {point}" for n, point in enumerate(points, start=1))
-
-
 def roll_call(proposition, item: ItemSnapshot) -> RollCall:
     cast = {b.person.id: b.choice for b in proposition.ballots}
     voters: list[PersonRef] = list(item.serving) + [
@@ -72,7 +67,7 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
     sections: list[Section] = []
 
     if item.decision_points:
-        sections.append(Section(style.heading_decision, "decision", numbered(item.decision_points)))
+        sections.append(Section(style.heading_decision, "decision", tuple(numbered(item.decision_points))))
 
     matter = list(item.matter_paragraphs)
     report = phrases.report_sentence(item, style)

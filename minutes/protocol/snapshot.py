@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from committee.models import ROLE_TITLES, Committee, Membership, Role
-from minutes.attendance import Presence, Replacement, serving_ids
+from minutes import points
+from minutes.attendance import Presence, Replacement, roll_order, serving_ids
 from minutes.models import (
     Adjuster,
     Attendance,
@@ -155,7 +156,7 @@ class ItemSnapshot:
 
     @property
     def decision_points(self) -> list[str]:
-        return paragraphs(self.decision)
+        return points.decision_points(self.decision)
 
     @property
     def matter_paragraphs(self) -> list[str]:
@@ -345,6 +346,7 @@ def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
         return tuple(Named(ref(row.person), row.with_others) for row in rows)
 
     people = {row.person_id: ref(row.person) for row in rows.attendance}
+    seats = {person_id: membership.position for person_id, membership in memberships.items()}
     for item_recusals in rows.recusals.values():
         for recusal in item_recusals:
             people.setdefault(recusal.person_id, ref(recusal.person))
@@ -353,8 +355,9 @@ def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
 
     def item_snapshot(item: Item) -> ItemSnapshot:
         item_recusals = rows.recusals.get(item.pk, [])
-        serving = serving_ids(
-            rows.presences, [Replacement(r.person_id, r.substitute_id) for r in item_recusals], item.position
+        replacements = [Replacement(r.person_id, r.substitute_id) for r in item_recusals]
+        serving = roll_order(
+            serving_ids(rows.presences, replacements, item.position), rows.presences, replacements, seats, item.position
         )
         return ItemSnapshot(
             number=item.number,

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from committee.bounds import NUMBER_MAX
 from committee.models import Person
 from committee.permissions import can_edit_meeting, can_prepare_meeting
-from minutes import forms, services
+from minutes import forms, services, voting
 from minutes.attendance import present_ids
 from minutes.completeness import item_checks
 from minutes.models import (
@@ -193,7 +193,13 @@ class Editor:
         people = tuple((role, tuple((p.pk, p.full_name, str(p)) for p in rows)) for role, rows in self.people.items())
         labels = self.motion_labels()
         motions = tuple((m.pk, labels.get(m.pk), str(m)) for m in self.motions)
-        return (get_language(), people, motions)
+        return (get_language(), people, motions, tuple(self.vote_offer["voters"]), self.vote_offer["decisions"])
+
+    @cached_property
+    def vote_offer(self) -> dict:
+        """What the vote form shows beside the names: parties, whose seat, what each side's win decides."""
+        decisions = voting.decisions(self.view, self.snapshot)
+        return {"voters": voting.voters(self.view, self.snapshot), "decisions": tuple(sorted(decisions.items()))}
 
     def motion_labels(self) -> dict[int, str]:
         return {m.id: f"{dict(MotionKind.choices)[m.kind]} – {phrases.names(m.movers)}" for m in self.view.motions}
@@ -211,7 +217,9 @@ class Editor:
             labels = self.motion_labels()
             # The form only lists who serves, for a ballot each: the people read already will do.
             serving = people["serving"]
-            form = forms.PropositionForm(data, prefix=action, motions=motions, serving=serving, labels=labels)
+            form = forms.PropositionForm(
+                data, prefix=action, motions=motions, serving=serving, labels=labels, **self.vote_offer
+            )
             offers = {"outcome": self.motions, "yes_motion": self.motions, "no_motion": self.motions}
         elif action == "recusal":
             form = forms.RecusalForm(

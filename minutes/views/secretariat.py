@@ -77,7 +77,7 @@ def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | N
             "snapshot": snapshot,
             "items": items,
             "meeting_checks": checks,
-            "complete": all(c.ok for c in checks) and all(c.ok for _item, item_checks_ in items for c in item_checks_),
+            "complete": not any(c.missing for c in checks) and not any(c.missing for _i, cs in items for c in cs),
             "editable": editable,
             "new_item_form": new_item_form or NewItemForm(),
         },

@@ -82,10 +82,10 @@ def test_tied_roll_call_vote_reads_with_the_casting_vote(page, demo, sign_in, wo
             ("Peter Öberg", "L", "Ja"),
             ("Anna Lindqvist", "S", "Nej"),
             ("Johan Sundberg", "S", "Nej"),
+            ("Mats Hedlund", "M", "Avstår"),  # in the seat of Karin Holm (M), for whom he serves
             ("Erik Nyström", "M", "Nej"),
             ("Sofia Bergqvist", "C", "Nej"),
             ("Maria Ekdahl", "V", "Nej"),
-            ("Mats Hedlund", "M", "Avstår"),
         ]
     ]
     assert roll_call.locator("tfoot").inner_text() == "Summa\t5 ja, 5 nej, 1 avstår"
