@@ -21,7 +21,6 @@ from minutes.models import (
     StatementKind,
 )
 
-
 # The empty choice of the editor's dropdowns: a dash, as on the roll, never Django's "- Select an option -".
 NO_CHOICE = "—"
 
