@@ -100,7 +100,7 @@
     for (const [name, messages] of Object.entries(errors || {})) {
       const control = name ? form.querySelector(`[name="${CSS.escape(name)}"]`) : null;
       const note = document.createElement("div");
-      note.className = "invalid-feedback d-block draft-error";
+      note.className = "text-danger small mt-1 draft-error";
       note.textContent = messages.join(" ");
       if (control) {
         note.id = `${control.id || control.name}-draft-error`;
