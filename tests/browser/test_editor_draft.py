@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from minutes.models import Item, Meeting, Proposition, Reservation
+from minutes.models import Item, Proposition, Reservation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
