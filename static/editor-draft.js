@@ -13,6 +13,7 @@
   let saving = null; // the save under way: a promise of its outcome, "saved", "invalid", "conflict" or "failed"
   let previewSequence = 0;
   let leaving = false;
+  let conflict = null; // "sending" while the § form brings a conflict the draft save met
 
   const itemForm = () => document.getElementById("item-form");
   const stateLine = () => document.getElementById("draft-state");
@@ -37,7 +38,12 @@
       return control.checked !== control.defaultChecked;
     }
     if (control instanceof HTMLSelectElement) {
-      return Array.from(control.options).some((o) => o.selected !== o.defaultSelected);
+      // With no option marked selected in the page, a closed single select shows its first one.
+      const defaults = Array.from(control.options, (o) => o.defaultSelected);
+      if (!control.multiple && defaults.length > 0 && !defaults.includes(true)) {
+        defaults[0] = true;
+      }
+      return Array.from(control.options).some((o, i) => o.selected !== defaults[i]);
     }
     return control.value !== control.defaultValue;
   }
@@ -159,7 +165,7 @@
               control.defaultValue = value;
             }
           }
-          document.querySelectorAll("#editor input[name=version]").forEach((v) => {
+          document.querySelectorAll("#editor input[name=version], #editor input[name=item-version]").forEach((v) => {
             v.value = String(data.version);
           });
           showErrors(form, {});
@@ -175,6 +181,7 @@
         if (status === 409) {
           // Someone else saved the §: sent as it stands, the form brings the conflict with both texts.
           saving = null;
+          conflict = "sending";
           form.requestSubmit(form.querySelector("button[type=submit]"));
           return "conflict";
         }
@@ -221,6 +228,14 @@
     }
     clearTimeout(saveTimer);
     if (source === form) {
+      if (conflict === "sending") {
+        conflict = "sent";
+        return;
+      }
+      if (conflict === "sent") {
+        event.preventDefault(); // the same conflict is on its way already
+        return;
+      }
       // Saved by hand: after the draft under way, if any, so that it carries the version that saved.
       if (saving !== null) {
         event.preventDefault();
@@ -256,6 +271,7 @@
       .map((c) => [keyOf(c), valueOf(c)]);
   });
   document.addEventListener("htmx:afterSwap", () => {
+    conflict = null;
     const editor = document.getElementById("editor");
     if (!kept || !editor) {
       return;

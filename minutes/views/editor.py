@@ -280,7 +280,8 @@ def lock_reason(meeting: Meeting, item: Item, *, editable: bool) -> str:
         return _("The protocol has been sent for adjustment. Reopen it from the adjustment page to change this §.")
     if not meeting.is_editable:
         return _("The protocol has been adjusted and can no longer be changed.")
-    if editable and item.adjustment_rounds.exclude(state=RoundState.CANCELLED).exists():
+    # Only a § marked for immediate adjustment can have been sent on its own: no query for the others.
+    if editable and item.immediately_adjusted and item.adjustment_rounds.exclude(state=RoundState.CANCELLED).exists():
         return _("This § has been sent for immediate adjustment and can no longer be changed.")
     return ""
 
