@@ -21,7 +21,7 @@ from committee.bounds import NUMBER_MAX
 from committee.permissions import can_edit_meeting, can_prepare_meeting
 from minutes import forms, services
 from minutes.completeness import item_checks
-from minutes.models import Item, Meeting
+from minutes.models import Meeting
 from minutes.views.editor import Editor
 
 
@@ -54,8 +54,11 @@ def item_draft(request: HttpRequest, pk: int, number: int) -> JsonResponse:
     expected = forms.posted_number(request.POST, "version", high=NUMBER_MAX)
     if expected is None:
         return JsonResponse({"message": _("The form is missing the § version.")}, status=400)
-    item = get_object_or_404(Item, meeting=meeting, number=number)
-    item.meeting = meeting  # read once
+    # The § with everything in it, read once before the save: the save refuses any change since (every
+    # change to a § moves its version), so what is read and then saved is what is stored.
+    editor = Editor.read(meeting, number)
+    item = editor.item
+    item.meeting = meeting
     form = forms.ItemForm(request.POST, prefix="item", instance=item)
     if form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -69,7 +72,6 @@ def item_draft(request: HttpRequest, pk: int, number: int) -> JsonResponse:
     if form.errors:
         message = _("Not saved: correct the fields marked.")
         return JsonResponse({"message": message, "errors": field_errors(form)}, status=400)
-    editor = Editor.read(meeting, number)
     return JsonResponse(
         {
             "version": saved.version,

@@ -150,3 +150,17 @@ def test_json_errors_are_plain_json(secretary_client, demo):
         400,
         {"message": "Formuläret saknar paragrafens versionsnummer."},
     )
+
+
+DRAFT_SAVE = 41  # the § read once with all its parts (14), the save in its transaction, one historical row
+PREVIEW = 18
+
+
+def test_draft_save_and_preview_query_counts_are_fixed(secretary_client, demo, django_assert_num_queries):
+    item = Item.objects.get(meeting=demo, number=10)
+    with django_assert_num_queries(DRAFT_SAVE):
+        saved = secretary_client.post(draft_url(demo), item_post(item, dnr="RÄKNAD 1"))
+    item.refresh_from_db()
+    with django_assert_num_queries(PREVIEW):
+        previewed = secretary_client.post(preview_url(demo), item_post(item, dnr="RÄKNAD 2"))
+    assert (saved.status_code, previewed.status_code) == (200, 200)
