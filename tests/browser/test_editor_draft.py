@@ -110,3 +110,23 @@ def test_preview_is_one_tap_away_on_a_phone(page, demo, sign_in):
     jump.click()
     expect(page.locator("#h-preview")).to_be_in_viewport()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_autosave_against_a_newer_save_shows_both_texts(page, new_page, demo, sign_in, workspace):
+    url = f"/sammantrade/{demo.pk}/paragraf/10/"
+    first, second = page, new_page()
+    for secretary in (first, second):
+        sign_in(secretary, url)
+    ui = workspace(first)
+    ui.field("item", "decision").fill("Den första sekreterarens beslut.")
+    ui.save("item", ui.in_preview("Den första sekreterarens beslut."))
+
+    # The second page still has the old version: its draft, saved on its own, is refused and both texts show.
+    second.locator("[name='item-matter']").fill("Den andra sekreterarens ärendebeskrivning.")
+    stale = second.locator("#stale")
+    stale.wait_for()
+    expect(stale.locator("dd").first).to_be_visible()
+    assert "Den andra sekreterarens ärendebeskrivning." in stale.locator("dd").all_inner_texts()
+    assert second.locator("[name='item-decision']").input_value() == "Den första sekreterarens beslut."
+    stored = Item.objects.get(meeting=demo, number=10)
+    assert (stored.decision, "Den andra" in stored.matter) == ("Den första sekreterarens beslut.", False)
