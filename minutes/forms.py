@@ -21,6 +21,9 @@ from minutes.models import (
     StatementKind,
 )
 
+# The empty choice of the editor's dropdowns: a dash, as on the roll, never Django's "- Select an option -".
+NO_CHOICE = "—"
+
 
 class WholeNumberField(forms.IntegerField):
     """An id or a number from a form, read as addresses read theirs (committee.bounds): ASCII digits, 1 to `high`."""
@@ -91,8 +94,8 @@ class ItemForm(forms.ModelForm):
             "immediately_adjusted",
         ]
         widgets = {
-            "decision": forms.Textarea(attrs={"rows": 3}),
-            "matter": forms.Textarea(attrs={"rows": 6}),
+            "decision": forms.Textarea(attrs={"rows": 8}),
+            "matter": forms.Textarea(attrs={"rows": 8}),
             "report_wording": forms.Textarea(attrs={"rows": 2}),
             "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -105,6 +108,10 @@ class ItemForm(forms.ModelForm):
         self.fields["report_date"].validators.append(validate_protocol_date)
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
+
+    def validate_constraints(self) -> None:
+        """Left to `services.save_item`, whose full_clean checks them in the save's transaction (three queries
+        fewer per save); the one a secretary can break, a confidential § without its public heading, `clean` says."""
 
     def clean(self):
         cleaned = super().clean()
@@ -145,14 +152,14 @@ class PropositionForm(EditorForm):
     action = "proposition"
     kind = forms.ChoiceField(label=_("How the chair put it"), choices=PropositionKind.choices)
     outcome = forms.ModelChoiceField(
-        label=_("The chair found"), queryset=Motion.objects.none(), required=False, empty_label="—"
+        label=_("The chair found"), queryset=Motion.objects.none(), required=False, empty_label=NO_CHOICE
     )
     voted = forms.BooleanField(label=_("A roll-call vote was demanded"), required=False)
     yes_motion = forms.ModelChoiceField(
-        label=_("Ja for"), queryset=Motion.objects.none(), required=False, empty_label="—"
+        label=_("Ja for"), queryset=Motion.objects.none(), required=False, empty_label=NO_CHOICE
     )
     no_motion = forms.ModelChoiceField(
-        label=_("Nej for"), queryset=Motion.objects.none(), required=False, empty_label="—"
+        label=_("Nej for"), queryset=Motion.objects.none(), required=False, empty_label=NO_CHOICE
     )
     casting_vote = forms.ChoiceField(
         label=_("Chair's casting vote (tie only)"), choices=[("", "—"), *CastingVote.choices], required=False
@@ -203,11 +210,11 @@ class PropositionForm(EditorForm):
 class RecusalForm(EditorForm):
     action = "recusal"
     person = forms.ModelChoiceField(
-        label=_("Member who declared a conflict of interest"), queryset=Person.objects.none()
+        label=_("Member who declared a conflict of interest"), queryset=Person.objects.none(), empty_label=NO_CHOICE
     )
     left_room = forms.BooleanField(label=_("Left the room while the matter was handled"), required=False, initial=True)
     substitute = forms.ModelChoiceField(
-        label=_("Substitute serving instead"), queryset=Person.objects.none(), required=False
+        label=_("Substitute serving instead"), queryset=Person.objects.none(), required=False, empty_label=NO_CHOICE
     )
 
     def __init__(self, *args, members, substitutes, **kwargs):
@@ -219,7 +226,9 @@ class RecusalForm(EditorForm):
 class ReservationForm(EditorForm):
     action = "reservation"
     members = PeopleField(label=_("Reserving members"), queryset=Person.objects.none())
-    in_favour_of = forms.ModelChoiceField(label=_("In favour of"), queryset=Motion.objects.none(), required=False)
+    in_favour_of = forms.ModelChoiceField(
+        label=_("In favour of"), queryset=Motion.objects.none(), required=False, empty_label=NO_CHOICE
+    )
     text = forms.CharField(label=_("Own text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, took_part, motions, labels, **kwargs):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minutes.views import adjustment, audit, editor, meeting, protocol, secretariat
+from minutes.views import adjustment, audit, draft, editor, meeting, protocol, secretariat
 
 app_name = "minutes"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("sammantrade/<id:pk>/narvaro/", meeting.attendance, name="attendance"),
     path("sammantrade/<id:pk>/uppgifter/", meeting.meeting_edit, name="meeting-edit"),
     path("sammantrade/<id:pk>/paragraf/<number:number>/", editor.item_edit, name="item-edit"),
+    path("sammantrade/<id:pk>/paragraf/<number:number>/utkast/", draft.item_draft, name="item-draft"),
+    path("sammantrade/<id:pk>/paragraf/<number:number>/forhandsgranskning/", draft.item_preview, name="item-preview"),
     path("sammantrade/<id:pk>/historik/", audit.audit_trail, name="audit-trail"),
     path("sammantrade/<id:pk>/paragraf/<number:number>/historik/", audit.audit_trail, name="item-audit-trail"),
     path("sammantrade/<id:pk>/protokoll.<str:fmt>", protocol.protocol_document, name="protocol-document"),

@@ -33,11 +33,13 @@ from minutes.models import (
     AttendanceFunction,
     Item,
     Meeting,
+    MeetingStatus,
     Motion,
     MotionKind,
     Proposition,
     Recusal,
     Reservation,
+    RoundState,
     Statement,
 )
 from minutes.protocol import phrases
@@ -280,6 +282,18 @@ class Editor:
         }
 
 
+def lock_reason(meeting: Meeting, item: Item, *, editable: bool) -> str:
+    """Why this § cannot be changed, in a sentence for the editor's notice; "" if it can."""
+    if meeting.status == MeetingStatus.LOCKED:
+        return _("The protocol has been sent for adjustment. Reopen it from the adjustment page to change this §.")
+    if not meeting.is_editable:
+        return _("The protocol has been adjusted and can no longer be changed.")
+    # Only a § marked for immediate adjustment can have been sent on its own: no query for the others.
+    if editable and item.immediately_adjusted and item.adjustment_rounds.exclude(state=RoundState.CANCELLED).exists():
+        return _("This § has been sent for immediate adjustment and can no longer be changed.")
+    return ""
+
+
 def save(action: str, form, item: Item) -> None:
     data = form.cleaned_data
     if action == "item":
@@ -362,6 +376,8 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 return HttpResponseBadRequest(_("Unknown action."))
     editor = Editor.read(meeting, number)
     item = editor.item
+    locked = lock_reason(meeting, item, editable=editable)
+    editable = editable and not locked
     if stale and request.POST.get("action") in ADD_FORMS:
         # The refused part's form comes back as it was filled in: nothing typed is lost.
         bound[request.POST["action"]] = editor.form(request.POST["action"], request.POST)
@@ -369,6 +385,7 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "meeting": meeting,
         "item": item,
         "editable": editable,
+        "locked": locked,
         "item_form": bound["item"] if "item" in bound else editor.form("item"),
         "fields": {action: editor.fields(action, bound.get(action)) for action in ADD_FORMS},
         "preview": editor.preview(),

@@ -610,6 +610,19 @@ BASES = [
         **EDITOR,
     ),
     post(
+        "minutes:item-draft",
+        "secretary",
+        {"item-title": "Ärende", "item-decision": "Utkast.", "item-report_date": "2026-08-01"}
+        | {"item-version": "{item_version}", **VERSIONED},
+        **EDITOR,
+    ),
+    post(
+        "minutes:item-preview",
+        "secretary",
+        {"item-title": "Ärende", "item-decision": "Osparat.", "item-report_date": "2026-08-01"},
+        **EDITOR,
+    ),
+    post(
         "minutes:item-edit",
         "secretary",
         {"action": "motion", "motion-kind": "approve", "motion-movers": "{person}", **VERSIONED},
