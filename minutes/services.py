@@ -66,9 +66,13 @@ def create_meeting(
     number: int | None = None,
     start_time: datetime.time | None = None,
     place: str = "",
+    secretary: Person | None = None,
     prefill_roll: bool = True,
 ) -> Meeting:
-    """Open a draft meeting, with the members in force on the day on the roll as serving."""
+    """Open a draft meeting, with the members in force on the day on the roll as serving.
+
+    `secretary` is usually whoever creates it, so that they need not pick themselves.
+    """
     with transaction.atomic():
         same_year = Meeting.objects.filter(committee=committee, date__year=date.year)
         if number is None:
@@ -77,7 +81,9 @@ def create_meeting(
             raise ValidationError(
                 {"number": _("Meeting %(number)s/%(year)s already exists.") % {"number": number, "year": date.year}}
             )
-        meeting = Meeting(committee=committee, date=date, number=number, start_time=start_time, place=place)
+        meeting = Meeting(
+            committee=committee, date=date, number=number, start_time=start_time, place=place, secretary=secretary
+        )
         meeting.full_clean()
         meeting.save()
         if prefill_roll:
@@ -659,6 +665,10 @@ def save_meeting_details(
         if date != old_date and meeting.committee.numbering == NumberingScheme.PER_YEAR:
             _renumber_moved(meeting, old_date)
         _bump(meeting)
+        # Imported here: the opening §§ are written through this module's own verbs.
+        from minutes import opening
+
+        opening.follow(meeting)
     return meeting
 
 

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from committee.bounds import NUMBER_MAX
-from committee.models import Committee
+from committee.models import Committee, Person
 from committee.permissions import can_edit_meeting, can_prepare_meeting, serves_as_secretary
-from minutes import services
+from minutes import opening, services
 from minutes.completeness import item_checks, meeting_checks
 from minutes.forms import MeetingForm, NewItemForm, posted_number
 from minutes.models import Item, Meeting
@@ -26,6 +26,14 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     return render(request, "minutes/committee_list.html", {"committees": committees})
 
 
+def creator_as_secretary(request: HttpRequest, committee: Committee) -> Person | None:
+    """The signed-in person, when they are one of the committee's secretaries (not merely an administrator)."""
+    person = getattr(request.user, "person", None)
+    if person is None or not committee.secretaries.filter(pk=request.user.pk).exists():
+        return None
+    return person
+
+
 @login_required
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     committee = get_object_or_404(Committee, slug=slug)
@@ -34,7 +42,9 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.create_meeting(committee=committee, **form.cleaned_data)
+            meeting = services.create_meeting(
+                committee=committee, secretary=creator_as_secretary(request, committee), **form.cleaned_data
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error("date", message)
@@ -65,6 +75,7 @@ def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | N
             "meeting_checks": checks,
             "complete": all(c.ok for c in checks) and all(c.ok for _item, item_checks_ in items for c in item_checks_),
             "editable": editable,
+            "has_opening": any(item.opening for item in meeting.items.all()) if editable else False,
             "new_item_form": new_item_form or NewItemForm(),
         },
         status=400 if new_item_form is not None else 200,
@@ -84,6 +95,8 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             return meeting_detail(request, pk, new_item_form=form)
         services.add_item(meeting, title=form.cleaned_data["title"])
+    elif action == "opening":
+        opening.write(meeting)
     elif action in ("up", "down", "remove"):
         number = posted_number(request.POST, "number", high=NUMBER_MAX)
         if number is None:
