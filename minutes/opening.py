@@ -18,9 +18,20 @@ from minutes.models import Item, Meeting, OpeningKind
 from minutes.protocol.phrases import capitalize, join, person
 from minutes.protocol.snapshot import HouseStyle, PersonRef, build_snapshot
 
-MONTHS = (
-    "januari februari mars april maj juni juli augusti september oktober november december"
-).split()
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 @dataclass(frozen=True)

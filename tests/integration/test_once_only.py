@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def adjust_at(meeting, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(meeting.date + datetime.timedelta(days=7), datetime.time(hour)))
+    day = meeting.date + datetime.timedelta(days=7)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def details(meeting, **changes) -> dict:
