@@ -39,6 +39,7 @@ class Item(models.Model):
     )
     report_date = models.DateField(_("date of the officials' report"), null=True, blank=True)
     report_wording = models.TextField(_("own wording for the report sentence"), blank=True)
+    started_at = models.TimeField(_("started at"), null=True, blank=True)
     confidential = models.BooleanField(_("confidential"), default=False)
     public_heading = models.CharField(_("heading in the public version"), max_length=300, blank=True)
     immediately_adjusted = models.BooleanField(_("immediately adjusted"), default=False)

@@ -113,6 +113,10 @@ class Attendance(models.Model):
         related_name="+",
         verbose_name=_("to §"),
     )
+    # A late arrival or early departure given by the clock: the §§ it covers follow from the §§' start
+    # times (minutes.attendance.first_at / last_before), so it may be entered before the §§ exist.
+    from_time = models.TimeField(_("from (time)"), null=True, blank=True)
+    to_time = models.TimeField(_("to (time)"), null=True, blank=True)
     title = models.CharField(
         _("title"), max_length=120, blank=True, help_text=_("For others present, e.g. their office.")
     )

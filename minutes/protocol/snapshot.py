@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from committee.models import ROLE_TITLES, Committee, Membership, Role
-from minutes.attendance import Presence, Replacement, serving_ids
+from minutes.attendance import Presence, Replacement, serving_ids, span
 from minutes.models import (
     Adjuster,
     Attendance,
@@ -173,6 +173,8 @@ class AttendanceData:
     from_number: int | None = None
     to_number: int | None = None
     title: str = ""
+    from_time: datetime.time | None = None
+    to_time: datetime.time | None = None
 
 
 @dataclass(frozen=True)
@@ -287,10 +289,13 @@ def read_meeting(meeting: Meeting | int, *, numbers: Iterable[int] | None = None
                 person_id=row.person_id,
                 function=row.function,
                 replaces_id=row.replaces_id,
-                first=position_of.get(row.from_item_id),
-                last=position_of.get(row.to_item_id),
+                first=first,
+                last=last,
             )
             for row in attendance
+            for first, last in [
+                span(position_of.get(row.from_item_id), position_of.get(row.to_item_id), row.from_time, row.to_time)
+            ]
         ],
         adjusters=list(Adjuster.objects.filter(meeting=meeting).select_related("person")),
         motions=grouped(Motion.objects.filter(item_id__in=item_ids).order_by("position", "id"), "item_id"),
@@ -429,6 +434,8 @@ def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
                 from_number=rows.number_of.get(row.from_item_id),
                 to_number=rows.number_of.get(row.to_item_id),
                 title=row.title,
+                from_time=row.from_time,
+                to_time=row.to_time,
             )
             for row in rows.attendance
         ),

@@ -75,7 +75,6 @@ def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | N
             "meeting_checks": checks,
             "complete": all(c.ok for c in checks) and all(c.ok for _item, item_checks_ in items for c in item_checks_),
             "editable": editable,
-            "has_opening": any(item.opening for item in meeting.items.all()) if editable else False,
             "new_item_form": new_item_form or NewItemForm(),
         },
         status=400 if new_item_form is not None else 200,

@@ -221,10 +221,11 @@ def test_the_page_reads_the_same_number_of_queries_for_3_and_12_items(client, se
     client.force_login(secretary)
     counts = []
     for meeting in (small, large):
-        with django_assert_num_queries(21) as captured:
+        # One of them reads the §§' start times for the form that sets them.
+        with django_assert_num_queries(22) as captured:
             client.get(reverse("minutes:attendance", args=[meeting.pk]))
         counts.append(len(captured))
-    assert counts == [21, 21]
+    assert counts == [22, 22]
 
 
 # Saving the roll
