@@ -9,6 +9,7 @@ from django.urls import reverse
 from minutes import opening, rules, services
 from minutes.attendance import first_at, item_starts, last_before
 from minutes.models import AttendanceFunction, Item
+from minutes.protocol.document import roll_entries
 from minutes.protocol.snapshot import build_snapshot
 from tests.factories import MembershipFactory, serving_meeting
 from tests.integration.test_attendance import form_data, line_of, set_line
@@ -98,6 +99,12 @@ def test_the_protocol_roll_and_the_quorum_follow_the_times():
     assert late.pk in {p.id for p in second.serving}
     arrival = next(a for a in snapshot.attendance if a.person.id == late.pk)
     assert (arrival.from_time, arrival.from_number) == (T(18, 30), 2)
+    roll = roll_entries(snapshot)
+    assert f"{late.full_name} (" in roll["members"][4] and roll["members"][4].endswith(" från § 2 (ankom kl. 18.30)")
+    assert roll["substitutes"] == [
+        f"{substitute.full_name} ({substitute.memberships.get().party.abbreviation}) för "
+        f"{roll['members'][4].split(' från')[0]} till och med § 1 (gick kl. 18.30)"
+    ]
 
 
 def test_an_early_departure_by_time():
