@@ -80,10 +80,17 @@ def last_before(at: datetime.time, starts: list[tuple[int, datetime.time | None]
 
 
 def span(
-    first: int | None, last: int | None, from_time: datetime.time | None, to_time: datetime.time | None
+    first: int | None,
+    last: int | None,
+    from_time: datetime.time | None,
+    to_time: datetime.time | None,
+    pending_first: int | None = None,
 ) -> tuple[int | None, int | None]:
-    """A line's (first, last) positions: a time that reached no § yet covers none rather than all."""
-    if first is None and from_time is not None:
+    """A line's (first, last) positions: a time or a § that reached no § yet covers none rather than all.
+
+    (A last § not yet added needs nothing: the line then runs to the end, past every § there is.)
+    """
+    if first is None and (from_time is not None or pending_first is not None):
         first = AFTER_EVERY_ITEM
     if last is None and to_time is not None:
         last = BEFORE_EVERY_ITEM

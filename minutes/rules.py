@@ -49,6 +49,7 @@ def presences(meeting_id: int) -> list[Presence]:
                 row.to_item.position if row.to_item else None,
                 row.from_time,
                 row.to_time,
+                row.pending_from_number,
             )
         ]
     ]

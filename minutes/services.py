@@ -183,23 +183,38 @@ def _renumber_and_check(meeting: Meeting, order: list[Item] | None = None) -> No
 
 
 def _attach_by_time(meeting: Meeting) -> None:
-    """Point the lines of the roll given by time at the §§ their times now fall on.
+    """Point the lines of the roll given by time at the §§ their times now fall on, and the lines
+    given by a § not yet added at that § once it is there.
 
     Run whenever the §§, their order or their start times change, so that a late arrival entered
     before the §§ existed attaches to them as they are added.
     """
-    rows = list(meeting.attendances.filter(Q(from_time__isnull=False) | Q(to_time__isnull=False)))
+    rows = list(
+        meeting.attendances.filter(
+            Q(from_time__isnull=False)
+            | Q(to_time__isnull=False)
+            | Q(pending_from_number__isnull=False)
+            | Q(pending_to_number__isnull=False)
+        )
+    )
     if not rows:
         return
     items = list(meeting.items.order_by("position"))
     at_position = {item.position: item for item in items}
+    by_number = {item.number: item for item in items}
     starts = item_starts([(item.position, item.started_at) for item in items], meeting.start_time)
     for row in rows:
-        first = at_position.get(first_at(row.from_time, starts)) if row.from_time else row.from_item
-        last = at_position.get(last_before(row.to_time, starts)) if row.to_time else row.to_item
-        if (row.from_item_id, row.to_item_id) != (getattr(first, "pk", None), getattr(last, "pk", None)):
-            row.from_item, row.to_item = first, last
-            row.save(update_fields=["from_item", "to_item"])
+        first, last = row.from_item, row.to_item
+        if row.from_time:
+            first = at_position.get(first_at(row.from_time, starts))
+        elif row.pending_from_number in by_number:
+            first, row.pending_from_number = by_number[row.pending_from_number], None
+        if row.to_time:
+            last = at_position.get(last_before(row.to_time, starts))
+        elif row.pending_to_number in by_number:
+            last, row.pending_to_number = by_number[row.pending_to_number], None
+        row.from_item, row.to_item = first, last
+        row.save(update_fields=["from_item", "to_item", "pending_from_number", "pending_to_number"])
 
 
 def set_item_times(meeting: Meeting, *, times: dict[int, datetime.time | None]) -> None:
@@ -730,12 +745,17 @@ def _checked_roll(
     presences: list[Presence] = []
     starts = item_starts([(item.position, item.started_at) for item in items], meeting.start_time)
     at_position = {item.position: item for item in items}
+    highest = max(by_number, default=0)
     for index, row in enumerate(rows):
         ends: dict[str, Item | None] = {}
+        pending: dict[str, int | None] = {"from_item": None, "to_item": None}
         for field, number in (("from_item", row.from_number), ("to_item", row.to_number)):
             ends[field] = by_number.get(number) if number is not None else None
             if number is not None and ends[field] is None:
-                refuse(index, field, _("The meeting has no § %(number)s.") % {"number": number})
+                if number > highest:  # a § still to be added: the line attaches to it then
+                    pending[field] = number
+                else:
+                    refuse(index, field, _("The meeting has no § %(number)s.") % {"number": number})
         # A time, when given, decides the § (and keeps deciding it as §§ are added or timed).
         if row.from_time is not None:
             ends["from_item"] = at_position.get(first_at(row.from_time, starts))
@@ -755,6 +775,8 @@ def _checked_roll(
             to_item=last,
             from_time=row.from_time,
             to_time=row.to_time,
+            pending_from_number=pending["from_item"] if row.from_time is None else None,
+            pending_to_number=pending["to_item"] if row.to_time is None else None,
             title=row.title,
             position=index + 1,
         )
@@ -789,7 +811,11 @@ def _checked_roll(
                     % {"name": row.replaces.full_name},
                 )
         first_position, last_position = span(
-            first.position if first else None, last.position if last else None, row.from_time, row.to_time
+            first.position if first else None,
+            last.position if last else None,
+            row.from_time,
+            row.to_time,
+            attendance.pending_from_number,
         )
         presence = Presence(
             person_id=row.person.pk,

@@ -167,6 +167,7 @@ def _read_as_they_stand(meetings: list[Meeting], every_item: dict[int, list[Item
                             position_of.get(row.to_item_id),
                             row.from_time,
                             row.to_time,
+                            row.pending_from_number,
                         )
                     ]
                 ],

@@ -294,7 +294,13 @@ def read_meeting(meeting: Meeting | int, *, numbers: Iterable[int] | None = None
             )
             for row in attendance
             for first, last in [
-                span(position_of.get(row.from_item_id), position_of.get(row.to_item_id), row.from_time, row.to_time)
+                span(
+                    position_of.get(row.from_item_id),
+                    position_of.get(row.to_item_id),
+                    row.from_time,
+                    row.to_time,
+                    row.pending_from_number,
+                )
             ]
         ],
         adjusters=list(Adjuster.objects.filter(meeting=meeting).select_related("person")),
@@ -431,8 +437,8 @@ def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
                 person=people[row.person_id],
                 function=row.function,
                 replaces=ref_or_none(row.replaces),
-                from_number=rows.number_of.get(row.from_item_id),
-                to_number=rows.number_of.get(row.to_item_id),
+                from_number=rows.number_of.get(row.from_item_id, row.pending_from_number),
+                to_number=rows.number_of.get(row.to_item_id, row.pending_to_number),
                 title=row.title,
                 from_time=row.from_time,
                 to_time=row.to_time,

@@ -22,6 +22,8 @@ from minutes.forms import ABSENT, ItemTimesForm, MeetingDetailsForm, OtherPresen
 from minutes.models import AttendanceFunction, Meeting
 from minutes.protocol.snapshot import PersonRef, ProtocolSnapshot, build_snapshot
 
+FUTURE_ITEMS = 30  # §§ beyond the last one that the roll offers before they exist
+
 
 def in_order(ids: list[int]) -> QuerySet[Person]:
     """People with these ids, in this order (the order of the roll)."""
@@ -94,6 +96,12 @@ class Roll:
         self.people = sorted(labels.items(), key=lambda pair: pair[1])
         self.members = [(pk, labels[pk]) for pk in dict.fromkeys(m.person_id for m in voting)]
         self.numbers = [(item.number, f"§ {item.number}") for item in snapshot.items]
+        # A late arrival or departure may be given by a § still to be added; it attaches when it is.
+        after = max((item.number for item in snapshot.items), default=0)
+        self.numbers += [
+            (number, _("§ %(number)s (not yet added)") % {"number": number})
+            for number in range(after + 1, after + 1 + FUTURE_ITEMS)
+        ]
         self.lines = self.initial_lines(
             list(dict.fromkeys(m.person_id for m in voting)),
             list(dict.fromkeys(m.person_id for m in substitutes)),

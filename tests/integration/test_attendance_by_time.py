@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from minutes import opening, rules, services
@@ -146,3 +147,47 @@ def test_the_attendance_page_takes_a_time_and_the_times_of_the_sections(client):
     assert late.pk not in on[1] and late.pk in on[2]
     page = client.get(url).content.decode()
     assert 'value="18:20"' in page and "När varje paragraf påbörjades" in page
+
+
+def test_a_late_arrival_by_a_section_not_yet_added_attaches_when_it_is():
+    meeting = serving_meeting(n_members=5, n_items=2, n_substitutes=0)
+    late = list(meeting.attendances.order_by("position"))[1]
+    rows = [roll_row(a) for a in meeting.attendances.order_by("position")]
+    rows[1] = roll_row(late, from_number=4)
+    services.save_roll(meeting, rows=rows)
+
+    assert all(late.person.pk not in ids for ids in serving(meeting).values())  # §§ 1-2: not yet there
+    services.add_item(meeting, title="Tre")
+    services.add_item(meeting, title="Fyra")
+    services.add_item(meeting, title="Fem")
+
+    assert [number for number, ids in serving(meeting).items() if late.person.pk in ids] == [4, 5]
+    line = meeting.attendances.get(person=late.person)
+    assert (line.from_item.number, line.pending_from_number) == (4, None)
+
+
+def test_a_section_number_below_the_last_one_that_does_not_exist_is_still_refused():
+    meeting = serving_meeting(n_members=3, n_items=3, n_substitutes=0)
+    line = meeting.attendances.order_by("position").first()
+    with pytest.raises(ValidationError) as refused:
+        services.save_roll(meeting, rows=[roll_row(line, from_number=0)])
+    assert "rows[0].from_item" in refused.value.message_dict
+    assert meeting.attendances.get(person=line.person).pending_from_number is None
+
+
+def test_the_roll_offers_sections_still_to_be_added(client):
+    meeting = serving_meeting(n_members=3, n_items=0, n_substitutes=0)
+    user = User.objects.create_user("sekr", password="x")
+    meeting.committee.secretaries.add(user)
+    client.force_login(user)
+    url = reverse("minutes:attendance", args=[meeting.pk])
+    member = meeting.attendances.order_by("position").first().person
+
+    data = form_data(client.get(url))
+    set_line(data, line_of(data, member), from_item="2")
+    assert client.post(url, data).status_code == 302
+    assert "§ 2 (inte tillagd än)" in client.get(url).content.decode()
+
+    services.add_item(meeting, title="Ett")
+    services.add_item(meeting, title="Två")
+    assert [number for number, ids in serving(meeting).items() if member.pk in ids] == [2]
