@@ -2,6 +2,7 @@
 
 from itertools import groupby
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -95,7 +96,11 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
             return meeting_detail(request, pk, new_item_form=form)
         services.add_item(meeting, title=form.cleaned_data["title"])
     elif action == "opening":
-        opening.write(meeting)
+        try:
+            opening.write(meeting)
+        except ValidationError as error:  # e.g. a § already immediately adjusted cannot be moved down
+            for message in error.messages:
+                messages.error(request, message)
     elif action in ("up", "down", "remove"):
         number = posted_number(request.POST, "number", high=NUMBER_MAX)
         if number is None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committee.models import Person
-from minutes import opening, services
+from minutes import adjustment, opening, services
 from minutes.models import MeetingStatus, OpeningKind
 from tests.factories import serving_meeting
 
@@ -150,3 +150,15 @@ def test_an_administrator_who_is_not_the_committees_secretary_is_not_preselected
     client.post(reverse("minutes:meeting-list", args=[meeting.committee.slug]), {"date": "2016-10-18"})
 
     assert meeting.committee.meetings.get(date=datetime.date(2016, 10, 18)).secretary is None
+
+
+def test_the_button_explains_when_the_opening_items_cannot_go_first(client, meeting, secretary):
+    adjustment.send_for_adjustment(meeting, user=secretary, item=meeting.items.get(number=10))
+    client.force_login(secretary)
+
+    response = client.post(reverse("minutes:agenda", args=[meeting.pk]), {"action": "opening"}, follow=True)
+
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    assert len(shown) == 1 and "§ 10" in shown[0]
+    assert not meeting.items.exclude(opening="").exists() and meeting.items.count() == 12
