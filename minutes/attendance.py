@@ -1,5 +1,6 @@
 """Who serves on which §: pure functions over attendance rows, shared by rules and snapshot."""
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -87,3 +88,49 @@ def roll_order(
 def present_ids(presences: Iterable[Presence], position: int) -> set[int]:
     """Everyone in the room for the § at `position`, whatever their function."""
     return {p.person_id for p in presences if p.covers(position)}
+
+
+# Arrivals and departures by the clock. A § without a start time of its own is taken to start
+# when the § before it did (or the meeting, for the first): times are usually noted only where
+# someone came or went. A line given by time whose § is not yet there covers no § for now.
+
+AFTER_EVERY_ITEM = 32767  # a first position no § reaches: arrived after every § so far
+BEFORE_EVERY_ITEM = -1  # a last position before every §: left before the first
+
+
+def item_starts(items: Iterable[tuple[int, datetime.time | None]], meeting_start: datetime.time | None):
+    """(position, start) for each § in order, a missing start inherited from the § before."""
+    starts: list[tuple[int, datetime.time | None]] = []
+    current = meeting_start
+    for position, started_at in sorted(items, key=lambda pair: pair[0]):
+        current = started_at or current
+        starts.append((position, current))
+    return starts
+
+
+def first_at(at: datetime.time, starts: list[tuple[int, datetime.time | None]]) -> int | None:
+    """The position of the first § started at or after `at`: someone arriving then serves from it."""
+    return next((position for position, start in starts if start is not None and start >= at), None)
+
+
+def last_before(at: datetime.time, starts: list[tuple[int, datetime.time | None]]) -> int | None:
+    """The position of the last § started before `at`: someone leaving then served up to it."""
+    return next((position for position, start in reversed(starts) if start is None or start < at), None)
+
+
+def span(
+    first: int | None,
+    last: int | None,
+    from_time: datetime.time | None,
+    to_time: datetime.time | None,
+    pending_first: int | None = None,
+) -> tuple[int | None, int | None]:
+    """A line's (first, last) positions: a time or a § that reached no § yet covers none rather than all.
+
+    (A last § not yet added needs nothing: the line then runs to the end, past every § there is.)
+    """
+    if first is None and (from_time is not None or pending_first is not None):
+        first = AFTER_EVERY_ITEM
+    if last is None and to_time is not None:
+        last = BEFORE_EVERY_ITEM
+    return first, last

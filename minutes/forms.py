@@ -316,6 +316,16 @@ class RollRowForm(forms.Form):
     to_item = forms.TypedChoiceField(
         label=model_label(Attendance, "to_item"), coerce=int, empty_value=None, required=False
     )
+    from_time = forms.TimeField(
+        label=model_label(Attendance, "from_time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    to_time = forms.TimeField(
+        label=model_label(Attendance, "to_time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
     title = forms.CharField(label=model_label(Attendance, "title"), max_length=120, required=False)
 
     def __init__(self, *args, people, members, numbers, names, fixed: bool, **kwargs):
@@ -376,6 +386,23 @@ class BaseRollFormSet(forms.BaseFormSet):
 
 
 RollFormSet = forms.formset_factory(RollRowForm, formset=BaseRollFormSet, extra=2)
+
+
+class ItemTimesForm(forms.Form):
+    """When each § started: a line of the roll given by time attaches to the §§ by these."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, heading, started_at in items:
+            self.fields[f"started_{number}"] = forms.TimeField(
+                label=f"§ {number} {heading}",
+                required=False,
+                initial=started_at,
+                widget=forms.TimeInput(attrs={"type": "time", "class": "form-control form-control-sm"}, format="%H:%M"),
+            )
+
+    def times(self) -> dict[int, object]:
+        return {int(name.removeprefix("started_")): value for name, value in self.cleaned_data.items()}
 
 
 class OtherPresentForm(forms.Form):

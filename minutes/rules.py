@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from committee.models import NumberingScheme
-from minutes.attendance import Presence, Replacement, serving_ids
+from minutes.attendance import Presence, Replacement, serving_ids, span
 from minutes.models import (
     Attendance,
     BallotChoice,
@@ -39,10 +39,19 @@ def presences(meeting_id: int) -> list[Presence]:
             person_id=row.person_id,
             function=row.function,
             replaces_id=row.replaces_id,
-            first=row.from_item.position if row.from_item else None,
-            last=row.to_item.position if row.to_item else None,
+            first=first,
+            last=last,
         )
         for row in rows
+        for first, last in [
+            span(
+                row.from_item.position if row.from_item else None,
+                row.to_item.position if row.to_item else None,
+                row.from_time,
+                row.to_time,
+                row.pending_from_number,
+            )
+        ]
     ]
 
 

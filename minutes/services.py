@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from committee.models import Committee, Membership, NumberingScheme, Person, Role
 from minutes import rules
-from minutes.attendance import Presence, serving_ids
+from minutes.attendance import Presence, first_at, item_starts, last_before, serving_ids, span
 from minutes.models import (
     Adjuster,
     AdjustmentRound,
@@ -66,9 +66,13 @@ def create_meeting(
     number: int | None = None,
     start_time: datetime.time | None = None,
     place: str = "",
+    secretary: Person | None = None,
     prefill_roll: bool = True,
 ) -> Meeting:
-    """Open a draft meeting, with the members in force on the day on the roll as serving."""
+    """Open a draft meeting, with the members in force on the day on the roll as serving.
+
+    `secretary` is usually whoever creates it, so that they need not pick themselves.
+    """
     with transaction.atomic():
         same_year = Meeting.objects.filter(committee=committee, date__year=date.year)
         if number is None:
@@ -77,7 +81,9 @@ def create_meeting(
             raise ValidationError(
                 {"number": _("Meeting %(number)s/%(year)s already exists.") % {"number": number, "year": date.year}}
             )
-        meeting = Meeting(committee=committee, date=date, number=number, start_time=start_time, place=place)
+        meeting = Meeting(
+            committee=committee, date=date, number=number, start_time=start_time, place=place, secretary=secretary
+        )
         meeting.full_clean()
         meeting.save()
         if prefill_roll:
@@ -166,6 +172,7 @@ def renumber(meeting: Meeting) -> None:
 def _renumber_and_check(meeting: Meeting, order: list[Item] | None = None) -> None:
     _keep_adjusted_items_in_place(meeting, order)
     touched = _renumber(meeting, order)
+    _attach_by_time(meeting)
     elsewhere = [item for item in touched if item.meeting_id != meeting.pk]
     Meeting.objects.filter(pk__in={meeting.pk} | {item.meeting_id for item in elsewhere}).update(
         version=F("version") + 1
@@ -173,6 +180,52 @@ def _renumber_and_check(meeting: Meeting, order: list[Item] | None = None) -> No
     meeting.refresh_from_db(fields=["version"])
     for item in [*meeting.items.order_by("position"), *elsewhere]:
         rules.check_item(item)
+
+
+def _attach_by_time(meeting: Meeting) -> None:
+    """Point the lines of the roll given by time at the §§ their times now fall on, and the lines
+    given by a § not yet added at that § once it is there.
+
+    Run whenever the §§, their order or their start times change, so that a late arrival entered
+    before the §§ existed attaches to them as they are added.
+    """
+    rows = list(
+        meeting.attendances.filter(
+            Q(from_time__isnull=False)
+            | Q(to_time__isnull=False)
+            | Q(pending_from_number__isnull=False)
+            | Q(pending_to_number__isnull=False)
+        )
+    )
+    if not rows:
+        return
+    items = list(meeting.items.order_by("position"))
+    at_position = {item.position: item for item in items}
+    by_number = {item.number: item for item in items}
+    starts = item_starts([(item.position, item.started_at) for item in items], meeting.start_time)
+    for row in rows:
+        first, last = row.from_item, row.to_item
+        if row.from_time:
+            first = at_position.get(first_at(row.from_time, starts))
+        elif row.pending_from_number in by_number:
+            first, row.pending_from_number = by_number[row.pending_from_number], None
+        if row.to_time:
+            last = at_position.get(last_before(row.to_time, starts))
+        elif row.pending_to_number in by_number:
+            last, row.pending_to_number = by_number[row.pending_to_number], None
+        row.from_item, row.to_item = first, last
+        row.save(update_fields=["from_item", "to_item", "pending_from_number", "pending_to_number"])
+
+
+def set_item_times(meeting: Meeting, *, times: dict[int, datetime.time | None]) -> None:
+    """Record when §§ (by number) started; the lines of the roll given by time follow."""
+    with transaction.atomic():
+        meeting = _editable(meeting)
+        for item in meeting.items.filter(number__in=times):
+            if item.started_at != times[item.number]:
+                item.started_at = times[item.number]
+                item.save(update_fields=["started_at"])
+        _renumber_and_check(meeting)
 
 
 def _keep_adjusted_items_in_place(meeting: Meeting, order: list[Item] | None) -> None:
@@ -248,7 +301,10 @@ def _narrow_attendance_around(item: Item) -> None:
     others = list(item.meeting.items.exclude(pk=item.pk).order_by("position"))
     after = next((other for other in others if other.position > item.position), None)
     before = next((other for other in reversed(others) if other.position < item.position), None)
-    rows = Attendance.objects.filter(Q(from_item=item) | Q(to_item=item)).select_related("from_item", "to_item")
+    # Lines given by time are left to _attach_by_time, which finds their §§ again after the removal.
+    rows = Attendance.objects.filter(
+        Q(from_item=item) | Q(to_item=item), from_time__isnull=True, to_time__isnull=True
+    ).select_related("from_item", "to_item")
     for row in rows:
         first = after if row.from_item_id == item.pk else row.from_item
         last = before if row.to_item_id == item.pk else row.to_item
@@ -525,6 +581,9 @@ class RollRow:
     from_number: int | None = None
     to_number: int | None = None
     title: str = ""
+    # Given by the clock instead of by §: the §§ follow from their start times (minutes.attendance).
+    from_time: datetime.time | None = None
+    to_time: datetime.time | None = None
 
 
 def save_roll(meeting: Meeting, *, rows: Sequence[RollRow], expected_version: int | None = None) -> list[Attendance]:
@@ -659,6 +718,13 @@ def save_meeting_details(
         if date != old_date and meeting.committee.numbering == NumberingScheme.PER_YEAR:
             _renumber_moved(meeting, old_date)
         _bump(meeting)
+        # Imported here: the opening §§ are written through this module's own verbs.
+        from minutes import opening
+
+        _attach_by_time(meeting)  # the meeting's start is the first §'s unless it has its own
+        for item in meeting.items.order_by("position"):
+            rules.check_item(item)
+        opening.follow(meeting)
     return meeting
 
 
@@ -677,12 +743,26 @@ def _checked_roll(
 
     attendances: list[Attendance] = []
     presences: list[Presence] = []
+    starts = item_starts([(item.position, item.started_at) for item in items], meeting.start_time)
+    at_position = {item.position: item for item in items}
+    highest = max(by_number, default=0)
     for index, row in enumerate(rows):
         ends: dict[str, Item | None] = {}
+        pending: dict[str, int | None] = {"from_item": None, "to_item": None}
         for field, number in (("from_item", row.from_number), ("to_item", row.to_number)):
             ends[field] = by_number.get(number) if number is not None else None
             if number is not None and ends[field] is None:
-                refuse(index, field, _("The meeting has no § %(number)s.") % {"number": number})
+                if number > highest:  # a § still to be added: the line attaches to it then
+                    pending[field] = number
+                else:
+                    refuse(index, field, _("The meeting has no § %(number)s.") % {"number": number})
+        # A time, when given, decides the § (and keeps deciding it as §§ are added or timed).
+        if row.from_time is not None:
+            ends["from_item"] = at_position.get(first_at(row.from_time, starts))
+        if row.to_time is not None:
+            ends["to_item"] = at_position.get(last_before(row.to_time, starts))
+        if row.from_time and row.to_time and row.to_time <= row.from_time:
+            refuse(index, "to_time", _("The time of leaving comes before the time of arriving."))
         first, last = ends["from_item"], ends["to_item"]
         if first and last and first.position > last.position:
             refuse(index, "to_item", _("The last § comes before the first."))
@@ -693,6 +773,10 @@ def _checked_roll(
             replaces=row.replaces,
             from_item=first,
             to_item=last,
+            from_time=row.from_time,
+            to_time=row.to_time,
+            pending_from_number=pending["from_item"] if row.from_time is None else None,
+            pending_to_number=pending["to_item"] if row.to_time is None else None,
             title=row.title,
             position=index + 1,
         )
@@ -726,12 +810,19 @@ def _checked_roll(
                     _("%(name)s is not a member of the committee, so no one serves in their place.")
                     % {"name": row.replaces.full_name},
                 )
+        first_position, last_position = span(
+            first.position if first else None,
+            last.position if last else None,
+            row.from_time,
+            row.to_time,
+            attendance.pending_from_number,
+        )
         presence = Presence(
             person_id=row.person.pk,
             function=row.function,
             replaces_id=row.replaces.pk if row.replaces else None,
-            first=first.position if first else None,
-            last=last.position if last else None,
+            first=first_position,
+            last=last_position,
         )
         if any(p.person_id == presence.person_id and _overlap(p, presence) for p in presences):
             refuse(

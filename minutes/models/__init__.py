@@ -10,7 +10,7 @@ from minutes.models.adjustment import (
     TamperedFile,
     Verdict,
 )
-from minutes.models.item import Item
+from minutes.models.item import Item, OpeningKind
 from minutes.models.jobs import JobState, JobStep, Preview, SealingJob
 from minutes.models.meeting import Adjuster, Attendance, AttendanceFunction, Meeting, MeetingStatus
 from minutes.models.notification import Notification
@@ -53,6 +53,7 @@ __all__ = [
     "BallotChoice",
     "CastingVote",
     "Item",
+    "OpeningKind",
     "JobState",
     "JobStep",
     "Preview",

@@ -16,6 +16,14 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(part.split()) for part in PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
 
 
+class OpeningKind(models.TextChoices):
+    """The standard opening §§, written from the meeting's details (minutes.opening)."""
+
+    ADJUSTERS = "adjusters", _("Choice of adjusters")
+    ADJUSTMENT = "adjustment", _("Time and place of adjustment")
+    AGENDA = "agenda", _("Approval of the agenda")
+
+
 class Item(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("order"))
@@ -32,10 +40,14 @@ class Item(models.Model):
     )
     report_date = models.DateField(_("date of the officials' report"), null=True, blank=True)
     report_wording = models.TextField(_("own wording for the report sentence"), blank=True)
+    started_at = models.TimeField(_("started at"), null=True, blank=True)
     confidential = models.BooleanField(_("confidential"), default=False)
     public_heading = models.CharField(_("heading in the public version"), max_length=300, blank=True)
     immediately_adjusted = models.BooleanField(_("immediately adjusted"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    opening = models.CharField(_("standard opening §"), max_length=20, choices=OpeningKind, blank=True, editable=False)
+    # The decision as last written from the meeting's details: a decision that differs was rewritten by hand.
+    opening_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["meeting", "position"]

@@ -113,6 +113,13 @@ class Attendance(models.Model):
         related_name="+",
         verbose_name=_("to §"),
     )
+    # A late arrival or early departure given by the clock: the §§ it covers follow from the §§' start
+    # times (minutes.attendance.first_at / last_before), so it may be entered before the §§ exist.
+    from_time = models.TimeField(_("from (time)"), null=True, blank=True)
+    to_time = models.TimeField(_("to (time)"), null=True, blank=True)
+    # A § given by number before it exists: the line attaches to it when it is added.
+    pending_from_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    pending_to_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     title = models.CharField(
         _("title"), max_length=120, blank=True, help_text=_("For others present, e.g. their office.")
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from committee.models import Membership
-from minutes.attendance import Presence
+from minutes.attendance import Presence, span
 from minutes.models import (
     Adjuster,
     Attendance,
@@ -157,10 +157,19 @@ def _read_as_they_stand(meetings: list[Meeting], every_item: dict[int, list[Item
                         person_id=row.person_id,
                         function=row.function,
                         replaces_id=row.replaces_id,
-                        first=position_of.get(row.from_item_id),
-                        last=position_of.get(row.to_item_id),
+                        first=first,
+                        last=last,
                     )
                     for row in rows
+                    for first, last in [
+                        span(
+                            position_of.get(row.from_item_id),
+                            position_of.get(row.to_item_id),
+                            row.from_time,
+                            row.to_time,
+                            row.pending_from_number,
+                        )
+                    ]
                 ],
                 adjusters=adjusters.get(meeting.pk, []),
                 motions=motions,

@@ -136,6 +136,20 @@ class RollEntry:
 
 
 def _range(entry: AttendanceData) -> str:
+    return _numbers(entry) + _times(entry)
+
+
+def _times(entry: AttendanceData) -> str:
+    """ " (ankom kl. 18.30)", " (gick kl. 20.15)", " (kl. 18.30–20.15)": a line the secretary gave by time."""
+    arrived, left = (f"{t:%H.%M}" if t else None for t in (entry.from_time, entry.to_time))
+    if arrived and left:
+        return f" (kl. {arrived}–{left})"
+    if arrived:
+        return f" (ankom kl. {arrived})"
+    return f" (gick kl. {left})" if left else ""
+
+
+def _numbers(entry: AttendanceData) -> str:
     first, last = entry.from_number, entry.to_number
     if first is None and last is None:
         return ""

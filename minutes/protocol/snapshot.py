@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from committee.models import ROLE_TITLES, Committee, Membership, Role
 from minutes import points
-from minutes.attendance import Presence, Replacement, roll_order, serving_ids
+from minutes.attendance import Presence, Replacement, roll_order, serving_ids, span
 from minutes.models import (
     Adjuster,
     Attendance,
@@ -174,6 +174,8 @@ class AttendanceData:
     from_number: int | None = None
     to_number: int | None = None
     title: str = ""
+    from_time: datetime.time | None = None
+    to_time: datetime.time | None = None
 
 
 @dataclass(frozen=True)
@@ -288,10 +290,19 @@ def read_meeting(meeting: Meeting | int, *, numbers: Iterable[int] | None = None
                 person_id=row.person_id,
                 function=row.function,
                 replaces_id=row.replaces_id,
-                first=position_of.get(row.from_item_id),
-                last=position_of.get(row.to_item_id),
+                first=first,
+                last=last,
             )
             for row in attendance
+            for first, last in [
+                span(
+                    position_of.get(row.from_item_id),
+                    position_of.get(row.to_item_id),
+                    row.from_time,
+                    row.to_time,
+                    row.pending_from_number,
+                )
+            ]
         ],
         adjusters=list(Adjuster.objects.filter(meeting=meeting).select_related("person")),
         motions=grouped(Motion.objects.filter(item_id__in=item_ids).order_by("position", "id"), "item_id"),
@@ -429,9 +440,11 @@ def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
                 person=people[row.person_id],
                 function=row.function,
                 replaces=ref_or_none(row.replaces),
-                from_number=rows.number_of.get(row.from_item_id),
-                to_number=rows.number_of.get(row.to_item_id),
+                from_number=rows.number_of.get(row.from_item_id, row.pending_from_number),
+                to_number=rows.number_of.get(row.to_item_id, row.pending_to_number),
                 title=row.title,
+                from_time=row.from_time,
+                to_time=row.to_time,
             )
             for row in rows.attendance
         ),

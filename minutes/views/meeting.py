@@ -18,9 +18,11 @@ from committee.bounds import NUMBER_MAX
 from committee.models import Membership, Person, Role
 from committee.permissions import can_edit_meeting, can_prepare_meeting
 from minutes import services
-from minutes.forms import ABSENT, MeetingDetailsForm, OtherPresentForm, RollFormSet, posted_number
+from minutes.forms import ABSENT, ItemTimesForm, MeetingDetailsForm, OtherPresentForm, RollFormSet, posted_number
 from minutes.models import AttendanceFunction, Meeting
 from minutes.protocol.snapshot import PersonRef, ProtocolSnapshot, build_snapshot
+
+FUTURE_ITEMS = 30  # §§ beyond the last one that the roll offers before they exist
 
 
 def in_order(ids: list[int]) -> QuerySet[Person]:
@@ -94,6 +96,12 @@ class Roll:
         self.people = sorted(labels.items(), key=lambda pair: pair[1])
         self.members = [(pk, labels[pk]) for pk in dict.fromkeys(m.person_id for m in voting)]
         self.numbers = [(item.number, f"§ {item.number}") for item in snapshot.items]
+        # A late arrival or departure may be given by a § still to be added; it attaches when it is.
+        after = max((item.number for item in snapshot.items), default=0)
+        self.numbers += [
+            (number, _("§ %(number)s (not yet added)") % {"number": number})
+            for number in range(after + 1, after + 1 + FUTURE_ITEMS)
+        ]
         self.lines = self.initial_lines(
             list(dict.fromkeys(m.person_id for m in voting)),
             list(dict.fromkeys(m.person_id for m in substitutes)),
@@ -115,6 +123,8 @@ class Roll:
                     "replaces": entry.replaces.id if entry.replaces else None,
                     "from_item": entry.from_number,
                     "to_item": entry.to_number,
+                    "from_time": entry.from_time,
+                    "to_time": entry.to_time,
                     "title": entry.title,
                 }
             )
@@ -150,6 +160,8 @@ def roll_rows(formset: RollFormSet) -> tuple[list[services.RollRow], list[int]]:
             replaces=people.get(data["replaces"]) if data["replaces"] else None,
             from_number=data["from_item"],
             to_number=data["to_item"],
+            from_time=data["from_time"],
+            to_time=data["to_time"],
             title=data["title"],
         )
         for _index, data in entries
@@ -193,6 +205,26 @@ def post_other(request: HttpRequest, meeting: Meeting) -> OtherPresentForm | Non
     return form
 
 
+def item_times_form(meeting: Meeting, data=None) -> ItemTimesForm:
+    items = meeting.items.order_by("position").values_list("number", "title", "started_at")
+    return ItemTimesForm(data, prefix="times", items=list(items))
+
+
+def post_times(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """Save when the §§ started; the roll's lines given by time attach to them."""
+    form = item_times_form(meeting, request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Give the times as hh:mm."))
+    try:
+        services.set_item_times(meeting, times=form.times())
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The times of the §§ are saved."))
+    return redirect("minutes:attendance", meeting.pk)
+
+
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The roll on one screen, with the quorum for the meeting and for every §."""
@@ -208,6 +240,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_edit_meeting(request.user, meeting):
             raise PermissionDenied
         action = request.POST.get("action")
+        if action == "times":
+            return post_times(request, meeting)
         if action not in ("roll", "other") or (action == "roll" and posted_version(request) is None):
             return HttpResponseBadRequest(_("Unknown action."))
         try:
@@ -236,6 +270,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "quorum": quorum_of_meeting(snapshot, per_item),
             "per_item": per_item,
             "not_quorate": [q.number for q in per_item if not q.ok],
+            "times_form": item_times_form(meeting),
         },
         status=status,
     )

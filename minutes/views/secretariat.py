@@ -2,6 +2,7 @@
 
 from itertools import groupby
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -10,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from committee.bounds import NUMBER_MAX
-from committee.models import Committee
+from committee.models import Committee, Person
 from committee.permissions import can_edit_meeting, can_prepare_meeting, serves_as_clerk, serves_as_secretary
-from minutes import services, todo
+from minutes import opening, services, todo
 from minutes.completeness import item_checks, meeting_checks
 from minutes.forms import MeetingForm, NewItemForm, posted_number
 from minutes.models import Item, Meeting
@@ -40,6 +41,14 @@ def committee_archive(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "minutes/committee_archive.html", context)
 
 
+def creator_as_secretary(request: HttpRequest, committee: Committee) -> Person | None:
+    """The signed-in person, when they are one of the committee's secretaries (not merely an administrator)."""
+    person = getattr(request.user, "person", None)
+    if person is None or not committee.secretaries.filter(pk=request.user.pk).exists():
+        return None
+    return person
+
+
 @login_required
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     committee = get_object_or_404(Committee, slug=slug)
@@ -48,7 +57,9 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.create_meeting(committee=committee, **form.cleaned_data)
+            meeting = services.create_meeting(
+                committee=committee, secretary=creator_as_secretary(request, committee), **form.cleaned_data
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error("date", message)
@@ -98,6 +109,12 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             return meeting_detail(request, pk, new_item_form=form)
         services.add_item(meeting, title=form.cleaned_data["title"])
+    elif action == "opening":
+        try:
+            opening.write(meeting)
+        except ValidationError as error:  # e.g. a § already immediately adjusted cannot be moved down
+            for message in error.messages:
+                messages.error(request, message)
     elif action in ("up", "down", "remove"):
         number = posted_number(request.POST, "number", high=NUMBER_MAX)
         if number is None:

@@ -221,10 +221,11 @@ def test_the_page_reads_the_same_number_of_queries_for_3_and_12_items(client, se
     client.force_login(secretary)
     counts = []
     for meeting in (small, large):
-        with django_assert_num_queries(21) as captured:
+        # One of them reads the §§' start times for the form that sets them.
+        with django_assert_num_queries(22) as captured:
             client.get(reverse("minutes:attendance", args=[meeting.pk]))
         counts.append(len(captured))
-    assert counts == [21, 21]
+    assert counts == [22, 22]
 
 
 # Saving the roll
@@ -346,7 +347,7 @@ def test_an_unknown_item_number_is_refused_by_the_form(client, meeting, secretar
     client.force_login(secretary)
     data = form_data(client.get(reverse("minutes:attendance", args=[meeting.pk])))
     prefix = line_of(data, member)
-    set_line(data, prefix, from_item=9)
+    set_line(data, prefix, from_item=99)  # §§ still to be added are offered, but not this far ahead
     response = client.post(reverse("minutes:attendance", args=[meeting.pk]), data)
     assert response.status_code == 400
     assert error_at(response.content.decode(), f"id_{prefix}-from_item").startswith("Välj ett giltigt alternativ.")
