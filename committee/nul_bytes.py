@@ -30,7 +30,7 @@ class RefuseNulBytes:
             return self.get_response(request)
         message = _("The address or a cookie contains a null character, which Paragraf cannot read.")
         if request.path_info.startswith(OPARL_PREFIX):
-            from minutes.oparl.views import error  # the API answers every error as JSON
+            from minutes.oparl.http import error  # the API answers every error as JSON
 
             return error(400, message)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -303,6 +303,12 @@ def mailers_from_env(*, production: bool, var_dir: Path) -> dict:
 # Absolute links that outlive the request (feeds, calendars, mails) use this address, never the
 # Host header, which any client can set and a cache would then keep.
 PARAGRAF_SITE_URL = site_url_from_env()
+
+# The OParl API's license and contact (System and Body). Decisions and other documents of a
+# Swedish authority are free of copyright (upphovsrättslagen 9 §), hence CC0 unless set.
+PARAGRAF_OPARL_LICENSE = env_str("PARAGRAF_OPARL_LICENSE", "https://creativecommons.org/publicdomain/zero/1.0/")
+PARAGRAF_OPARL_CONTACT_EMAIL = env_str("PARAGRAF_OPARL_CONTACT_EMAIL")
+PARAGRAF_OPARL_CONTACT_NAME = env_str("PARAGRAF_OPARL_CONTACT_NAME")
 PARAGRAF_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
 
 MAILERS = mailers_from_env(production=env_bool("PARAGRAF_PRODUCTION"), var_dir=VAR_DIR)

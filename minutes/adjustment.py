@@ -360,6 +360,7 @@ def seal_document(
         snapshot=data,
         snapshot_sha256=hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest(),
         sha256=digest,
+        sha512=hashlib.sha512(pdf).hexdigest(),
         size=len(pdf),
     )
     progress(JobStep.STORING)

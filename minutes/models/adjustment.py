@@ -136,6 +136,7 @@ class SealedDocument(models.Model):
     snapshot_sha256 = models.CharField(max_length=64)
     file = models.FileField(_("file"), upload_to=sealed_path, max_length=300)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    sha512 = models.CharField(_("SHA-512"), max_length=128)  # OParl 1.1's File checksum
     size = models.PositiveBigIntegerField(_("size"))
     created_at = models.DateTimeField(_("sealed"), default=timezone.now)
 

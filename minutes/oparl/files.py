@@ -68,13 +68,15 @@ def file_object(links: Links, document: SealedDocument, item_ids: dict[int, int]
         "mimeType": "application/pdf",
         "date": timezone.localtime(document.created_at).date().isoformat(),
         "size": document.size,
-        "sha256Checksum": document.sha256,
+        "paragraf:sha256Checksum": document.sha256,  # the seal register's key (accessUrl)
         "accessUrl": address,
         "downloadUrl": address + "?download=1",
         "meeting": [links("meeting", meeting.pk)],
         "created": stamp(created),
         "modified": stamp(created),
     }
+    if document.sha512:  # empty only if its file could not be read when the field was added
+        found["sha512Checksum"] = document.sha512
     items = [links("agenda-item", item_ids[n]) for n in document.numbers if n in item_ids]
     if items:
         found["agendaItem"] = items

@@ -59,7 +59,7 @@ def parse_moment(name: str, value: str) -> datetime.datetime:
 
 def _positive(request: HttpRequest, name: str, default: int, largest: int | None = None) -> int:
     raw = request.GET.get(name)
-    if raw is None:
+    if not raw:  # empty is absent, as for the date filters
         return default
     try:
         value = whole_number(raw, 1, ID_MAX)

@@ -6,20 +6,19 @@ is a 400 and an unknown address or id a 404, each with a JSON body that says why
 
 import datetime
 from collections.abc import Callable
-from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import translation
 
 from committee.bounds import ID_MAX, whole_number
 from minutes.oparl import files, matters, meetings, roll
 from minutes.oparl.addresses import Body, Links, bodies, find_body
-from minutes.oparl.listing import BadRequest, ListQuery, NotFound, Part, list_page, memory_part, stamp
+from minutes.oparl.http import oparl_view, plain_view
+from minutes.oparl.listing import ListQuery, NotFound, Part, list_page, memory_part, stamp
 from minutes.oparl.roll import OPARL
 
-CONTENT_TYPE = "application/json; charset=utf-8"
 # When there is no committee yet, the System still needs times; the API's first release will do.
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
@@ -39,8 +38,14 @@ LISTS: dict[str, Lister] = {
 
 
 def ids(key: str) -> int:
-    """An object's key that is a database id: ASCII digits in a bigint's range, as in every address."""
-    return whole_number(key, 1, ID_MAX)
+    """An object's key that is a database id, written as its id is: `meeting/01` is not `meeting/1`.
+
+    One object, one URL: a client that keys its store by `id` would otherwise hold it twice.
+    """
+    value = whole_number(key, 1, ID_MAX)
+    if key != str(value):
+        raise ValueError(f"{key!r} is not written as an id")
+    return value
 
 
 # Each kind of object by its path segment: how its key is read, and what serves it.
@@ -58,42 +63,36 @@ OBJECTS: dict[str, tuple[Callable[[str], object], Callable[[Body, Links, object]
 }
 
 
-def _json(data: dict, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def error(status: int, message: str) -> JsonResponse:
-    titles = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
-    return _json({"error": titles[status], "status": status, "message": message}, status)
-
-
-def oparl_view(view: Callable[..., dict]) -> Callable[..., HttpResponse]:
-    """Answer GET and HEAD with the view's object as JSON, and every failure as a JSON error."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
-            response = error(405, "the OParl API is read-only: GET only")
-            response["Allow"] = "GET, HEAD"
-            return response
-        try:
-            # The portal addresses in `web` are the Swedish ones, whatever language the client prefers.
-            with translation.override(settings.LANGUAGE_CODE):
-                return _json(view(request, *args, **kwargs))
-        except BadRequest as problem:
-            return error(400, str(problem))
-        except NotFound as problem:
-            return error(404, str(problem))
-
-    return wrapper
-
-
+@plain_view
 def root(request: HttpRequest) -> HttpResponse:
-    response = HttpResponseRedirect(reverse("oparl:system"))
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return HttpResponseRedirect(reverse("oparl:system"))
+
+
+def publisher() -> dict[str, str]:
+    """The data's license and whom to ask about it (PARAGRAF_OPARL_*), as System and Body carry them."""
+    found = {
+        "license": settings.PARAGRAF_OPARL_LICENSE,
+        "contactEmail": settings.PARAGRAF_OPARL_CONTACT_EMAIL,
+        "contactName": settings.PARAGRAF_OPARL_CONTACT_NAME,
+    }
+    return {name: value for name, value in found.items() if value}
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "oparl"
+
+
+@plain_view
+def documentation(request: HttpRequest) -> HttpResponse:
+    """The API's documentation (docs/oparl/README.md), so that a client finds it from the System."""
+    return HttpResponse((DOCS / "README.md").read_bytes(), content_type="text/markdown; charset=utf-8")
+
+
+@plain_view
+def extension_schema(request: HttpRequest) -> HttpResponse:
+    """The JSON Schema of the `paragraf:` properties."""
+    return HttpResponse(
+        (DOCS / "extension.schema.json").read_bytes(), content_type="application/schema+json; charset=utf-8"
+    )
 
 
 @oparl_view
@@ -108,6 +107,9 @@ def system(request: HttpRequest) -> dict:
         "body": links.bodies,
         "name": "Paragraf",
         "website": links.web("portal:start"),
+        **publisher(),
+        "paragraf:documentation": request.build_absolute_uri(reverse("oparl:documentation")),
+        "paragraf:extensionSchema": request.build_absolute_uri(reverse("oparl:extension-schema")),
         "created": stamp(min((b.created for b in found), default=EPOCH)),
         "modified": stamp(max((b.modified for b in found), default=EPOCH)),
     }
@@ -125,6 +127,7 @@ def body_object(request: HttpRequest, body: Body) -> dict:
         "shortName": body.municipality,
         "website": links.web("portal:start"),
         "classification": "Kommun",
+        **publisher(),
         "organization": links.list("organizations"),
         "person": links.list("persons"),
         "meeting": links.list("meetings"),

@@ -569,6 +569,8 @@ BASES = [
     get("portal:extract", item="1", **PORTAL),
     get("oparl:root"),
     get("oparl:system"),
+    get("oparl:documentation"),
+    get("oparl:extension-schema"),
     get("oparl:body-list", query={"page": "1", "limit": "10", "modified_since": "2026-01-01T00:00:00"}),
     get("oparl:body", body="{body}"),
     PAPER,

@@ -136,6 +136,7 @@ def quickly_announced(
         snapshot={},
         snapshot_sha256="",
         sha256=hashlib.sha256(data).hexdigest(),
+        sha512=hashlib.sha512(data).hexdigest(),
         size=len(data),
     )
     document.file.save(f"protocol-{meeting.pk}.pdf", ContentFile(data))
@@ -329,17 +330,18 @@ def test_files_are_the_public_sealed_pdfs_and_serve_them(client, published):
     public = SealedDocument.objects.get(meeting=published, kind=DocumentKind.PUBLIC)
     meeting = get(client, f"{BODY}/meeting/{published.pk}")
     file = meeting["resultsProtocol"]
-    assert (file["id"], file["mimeType"], file["size"], file["sha256Checksum"]) == (
+    assert (file["id"], file["mimeType"], file["size"], file["sha512Checksum"], file["paragraf:sha256Checksum"]) == (
         f"{BODY}/file/{public.pk}",
         "application/pdf",
         public.size,
+        public.sha512,
         public.sha256,
     )
     assert meeting["modified"] == file["created"] == stamp(public.created_at)  # the meeting changed with it
     response = client.get(file["downloadUrl"])
     data = b"".join(response.streaming_content)
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
-    assert hashlib.sha256(data).hexdigest() == file["sha256Checksum"]
+    assert hashlib.sha512(data).hexdigest() == file["sha512Checksum"]
     assert get(client, file["id"]) == file
     get(client, f"{BODY}/meeting/{published.pk}")
     assert SealedDocument.objects.filter(meeting=published, kind=DocumentKind.PUBLIC).count() == 1  # reads seal nothing
@@ -511,7 +513,7 @@ def test_the_entry_point_leads_to_the_system(client):
 
 def test_the_api_is_read_only(client, published):
     response = client.post(ROOT + "system")
-    assert (response.status_code, response.json()["status"], response["Allow"]) == (405, 405, "GET, HEAD")
+    assert (response.status_code, response.json()["status"], response["Allow"]) == (405, 405, "GET, HEAD, OPTIONS")
 
 
 # Each list page reads a fixed number of queries, whatever the number of objects on it (the cache off):

@@ -49,6 +49,8 @@ LOOKS_LIKE_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d")
 PAGE_SIZE = "limit"  # the page-size parameter docs/oparl/README.md names
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 TOMBSTONE_KEYS = {"id", "type", "created", "modified", "deleted"}
+PREFIX = "paragraf:"  # the extension's properties; every other one is OParl 1.1's
+STRONG_ETAG = re.compile(r'^"[^"]+"$')
 
 # The Body's external lists and the type of the objects in each.
 LISTS = {
@@ -212,6 +214,8 @@ class Crawler:
             self.violation(url, "Content-Type application/json", content_type)
         if response.get("Access-Control-Allow-Origin") != "*":
             self.violation(url, "Access-Control-Allow-Origin: *", response.get("Access-Control-Allow-Origin"))
+        if not STRONG_ETAG.match(response.get("ETag", "")):
+            self.violation(url, "a strong ETag", response.get("ETag"))
         text = response.content.decode()
         self.served.append(text)
         try:
@@ -236,6 +240,10 @@ class Crawler:
         for error in VALIDATORS[name].iter_errors(obj):
             path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
             self.violation(where, f"schema {name}{path}", error.message)
+        known = VALIDATORS[name].schema["properties"]
+        unknown = [key for key in obj if key not in known and not key.startswith(PREFIX)]
+        if unknown:
+            self.violation(where, f"every property is OParl 1.1's or {PREFIX}…", unknown)
         for key in ("created", "modified"):
             if key not in obj:
                 self.violation(where, f"{key} on every object{' (embedded)' if embedded else ''}", None)
@@ -541,12 +549,15 @@ def check_files(crawler: Crawler, client, pdf_text) -> dict[str, bytes]:
         for rule, expected, actual in [
             ("mimeType is application/pdf", file.get("mimeType"), "application/pdf"),
             ("size is the downloaded size", file.get("size"), len(data)),
-            ("sha256Checksum is the downloaded SHA-256", file.get("sha256Checksum"), hashlib.sha256(data).hexdigest()),
+            ("sha512Checksum is the downloaded SHA-512", file.get("sha512Checksum"), hashlib.sha512(data).hexdigest()),
+            (
+                "paragraf:sha256Checksum is the downloaded SHA-256",
+                file.get("paragraf:sha256Checksum"),
+                hashlib.sha256(data).hexdigest(),
+            ),
         ]:
             if expected != actual:
                 crawler.violation(url, rule, f"{expected!r} != {actual!r}")
-        if "sha512Checksum" in file and file["sha512Checksum"] != hashlib.sha512(data).hexdigest():
-            crawler.violation(url, "sha512Checksum is the downloaded SHA-512", file["sha512Checksum"])
         text = pdf_text(data)
         for secret in (SECRET, PRIVATE_NAME, SECRET_DNR):
             if secret in text:
@@ -780,6 +791,7 @@ def bad_requests(client) -> list[tuple[str, str, set[int]]]:
             cases += [
                 ("unknown id", re.sub(r"\d+(?=\D*$)", "987654321", some_id), {404}),
                 ("unknown id", re.sub(r"\d+(?=\D*$)", "abc", some_id), {404}),
+                ("id not as its id is written", re.sub(r"(\d+)(?=\D*$)", r"0\1", some_id), {404}),
             ]
         for value in ("igår", "2016-13-45T25:61:00+01:00", "2016-09-22T18:00:00+01:00x"):
             cases += [("malformed filter date", with_query(url, **{name: value}), {400}) for name in FILTERS]
@@ -815,6 +827,7 @@ def test_bad_input_gets_a_json_error_never_a_500_or_an_html_page(client, announc
         "bad page number",
         "bad page size",
         "huge page size",
+        "id not as its id is written",
         "malformed filter date",
         "unknown address",
         "unknown id",

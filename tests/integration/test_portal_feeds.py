@@ -1,6 +1,7 @@
 """The portal's feeds: Atom of announced protocols (public version only), iCal of the meetings."""
 
 import datetime
+import re
 
 import feedparser
 import icalendar
@@ -400,3 +401,30 @@ def test_calendar_links_name_the_site_url(client, registrar, two_host_names):
     assert [str(event["URL"]) for event in calendar.events] == [f"{SITE}/protokoll/arstadal/{held.year}/{held.number}/"]
     assert str(calendar["URL"]) == f"{SITE}/protokoll/arstadal/"
     assert str(calendar["SOURCE"]) == f"{SITE}/protokoll/arstadal/sammantraden.ics"
+
+
+def test_every_portal_page_announces_its_feeds_in_the_head(client, registrar):
+    committee = CommitteeFactory(name="Årstadal stadsdelsnämnd")
+    meeting = announced_meeting(committee, registrar, 1)
+    pages = {
+        "/protokoll/": ["/protokoll/atom.xml"],
+        f"/protokoll/{committee.slug}/": [
+            "/protokoll/atom.xml",
+            f"/protokoll/{committee.slug}/atom.xml",
+            f"/protokoll/{committee.slug}/sammantraden.ics",
+        ],
+        portal_url("meeting", committee.slug, meeting.year, meeting.number).removeprefix("http://testserver"): [
+            "/protokoll/atom.xml",
+            f"/protokoll/{committee.slug}/atom.xml",
+            f"/protokoll/{committee.slug}/sammantraden.ics",
+        ],
+    }
+    for page, feeds in pages.items():
+        response = client.get(page)
+        assert response.status_code == 200, page
+        head = response.content.decode().split("</head>")[0]
+        found = re.findall(r'<link rel="alternate" type="([^"]+)" href="([^"]+)"', head)
+        assert [href for _type, href in found] == feeds, page
+        assert {type for type, _href in found} <= {"application/atom+xml", "text/calendar"}
+        for _type, href in found:
+            assert client.get(href).status_code == 200, href
