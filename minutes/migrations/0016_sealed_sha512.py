@@ -30,7 +30,7 @@ def fill_sha512(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("minutes", "0011_adjusted_snapshot")]
+    dependencies = [("minutes", "0015_once_attendance_times")]
 
     operations = [
         migrations.AddField(
