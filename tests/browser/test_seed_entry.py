@@ -36,7 +36,7 @@ def pdf_words(pdf: bytes, running: list[str]) -> list[str]:
 def test_seed_item_entered_through_the_ui_prints_as_the_seed(live_server, page, demo, sign_in, workspace):
     ui = workspace(page)
     sign_in(page, "/")
-    page.get_by_role("link", name="Årstadals stadsdelsnämnd").click()
+    page.get_by_role("link", name="Årstadals stadsdelsnämnd", exact=True).click()
 
     page.get_by_label("Datum").fill("2016-10-20")
     page.get_by_label("Starttid").fill("18:00")
