@@ -25,8 +25,9 @@ from minutes.oparl.reading import MeetingRead, read_snapshots
 from minutes.oparl.roll import OPARL
 from minutes.points import numbered
 from minutes.portal.published import published_items
+from minutes.protocol import phrases
 from minutes.protocol.document import item_document
-from minutes.protocol.snapshot import ItemSnapshot
+from minutes.protocol.snapshot import HouseStyle, ItemSnapshot
 
 
 def items_of(meeting_ids: list[int]) -> QuerySet[Item]:
@@ -81,6 +82,18 @@ def location_detail(body: Body, links: Links, key: str) -> dict:
 # Agenda items
 
 
+def resolution_text(item: ItemSnapshot, style: HouseStyle) -> str:
+    """The decision in words, with the recusals and reservations the protocol prints beside it.
+
+    A client that knows nothing of the `paragraf:` extension shows only this; without them it would
+    present a decision some members reserved themselves against as if no one had.
+    """
+    parts = ["\n".join(numbered(item.decision_points))] if item.decision_points else []
+    parts += [phrases.recusal_sentence(recusal, style) for recusal in item.recusals]
+    parts += [phrases.reservation_sentence(reservation, item, style) for reservation in item.reservations]
+    return "\n\n".join(parts)
+
+
 def agenda_item(links: Links, read: MeetingRead, item: ItemSnapshot, times: Times, files: list) -> dict:
     protocol = read.snapshot
     pk = read.item_ids[item.number]
@@ -100,8 +113,9 @@ def agenda_item(links: Links, read: MeetingRead, item: ItemSnapshot, times: Time
         if item.dnr:
             found["consultation"] = links("consultation", pk)
         found["result"] = result(item)
-        if item.decision_points:
-            found["resolutionText"] = "\n".join(numbered(item.decision_points))
+        text = resolution_text(item, protocol.style)
+        if text:
+            found["resolutionText"] = text
         extract = next((f for f in files if f.kind == DocumentKind.EXTRACT and f.numbers == [item.number]), None)
         if extract is not None:
             found["resolutionFile"] = file_object(links, extract, read.item_ids)

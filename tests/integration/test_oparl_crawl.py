@@ -665,10 +665,13 @@ def test_the_extension_records_the_vote_the_recusal_and_who_served(client, annou
     assert sorted((b["name"], b["vote"]) for b in ballot["ballots"]) == expected
     assert ("Karin Holm", "Frånvarande") in expected and ("Erik Nyström", "Avstår") in expected
     assert [(names(r["members"]), r["inFavourOf"]) for r in vote["paragraf:reservations"]] == [(["Peter Öberg"], 2)]
+    # A client that ignores the extension still reads the reservation beside the decision.
+    reserved = vote["paragraf:reservations"][0]["sentence"]
+    assert "Öberg" in reserved
     assert (vote["paragraf:withheld"], vote["paragraf:dnr"], vote["resolutionText"]) == (
         False,
         VOTE_DNR,
-        "Parken får namnet Årstavikens park.",
+        "Parken får namnet Årstavikens park.\n\n" + reserved,
     )
 
     (recused,) = recusal["paragraf:recusals"]
@@ -678,6 +681,8 @@ def test_the_extension_records_the_vote_the_recusal_and_who_served(client, annou
         True,
         "Eva Lund",
     )
+    assert recusal["resolutionText"].endswith("\n\n" + recused["sentence"])
+    assert "Fredholm" in recused["sentence"]
     on_recusal = names(recusal["paragraf:serving"])
     assert ("Eva Lund" in on_recusal, "Arne Fredholm" in on_recusal, len(on_recusal)) == (True, False, 11)
     assert [(s["kind"], names(s["authors"])) for s in recusal["paragraf:statements"]] == [
