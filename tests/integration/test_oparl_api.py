@@ -254,7 +254,8 @@ def test_a_roll_call_vote_keeps_the_absent_apart_from_the_abstaining(client, pub
     served = get(client, f"{BODY}/agenda-item/{item.pk}")
     assert list(Draft7Validator(EXTENSION).iter_errors(served)) == []
     assert (served["resolutionText"], served["result"], served["public"]) == (
-        "Parken får namnet Årstavikens park.",
+        "Parken får namnet Årstavikens park.\n\n"
+        "Peter Öberg (L) reserverade sig mot beslutet till förmån för eget yrkande.",
         "Beslutat",
         True,
     )
