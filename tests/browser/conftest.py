@@ -50,8 +50,8 @@ def chromium_executable() -> str:
 
 
 @pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
-    """One Chromium for the browser tests, closed after the last of them.
+def chromium() -> Iterator[Callable[[], Browser]]:
+    """Gives the run's Chromium, launched once and again only if it died.
 
     Playwright's sync API keeps an event loop running in the test thread while it is open. Django
     then refuses ORM calls there as "async context" (the tests are synchronous, so that is allowed
@@ -59,9 +59,24 @@ def browser() -> Iterator[Browser]:
     """
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        launched: list[Browser] = []
+
+        def current() -> Browser:
+            if not launched or not launched[-1].is_connected():
+                launched.append(playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS))
+            return launched[-1]
+
+        yield current
+        for browser in launched:
+            if browser.is_connected():
+                browser.close()
+
+
+@pytest.fixture
+def browser(chromium: Callable[[], Browser]) -> Browser:
+    """The run's Chromium. A browser that crashed during one test is replaced for the next, so a crash
+    fails the test it happened in, not every browser test the worker runs after it."""
+    return chromium()
 
 
 def swedish_context(browser: Browser) -> BrowserContext:
