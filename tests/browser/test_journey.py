@@ -252,7 +252,7 @@ def test_one_meeting_from_creation_to_the_portal(
     page.get_by_role("link", name="Val av justerare", exact=True).wait_for()
 
     # Her own §§: the titles on the meeting page, the rest in each § editor.
-    for (title, decision, matter), parts in ITEMS:
+    for (title, _decision, _matter), _parts in ITEMS:
         secretary.fill(page.get_by_label("Rubrik på den nya paragrafen"), title)
         secretary.button("Lägg till paragraf")
         page.get_by_role("link", name=title, exact=True).wait_for()
@@ -326,15 +326,12 @@ def test_one_meeting_from_creation_to_the_portal(
 
     # The figures.
     print()
-    print(f"{'person':<12} {'pages':>5} {'clicks':>6} {'fields':>6} {'words':>5} typed addresses")
+    row = "{:<12} {:>5} {:>6} {:>6} {:>5} {:>9}"
+    print(row.format("person", "pages", "clicks", "fields", "words", "addresses"))
     for person in people:
-        print(
-            f"{person.name:<12} {person.pages:>5} {person.clicks:>6} {person.fields:>6} {person.words:>5} {len(person.typed)}"
-        )
+        print(row.format(person.name, *person.figures(), len(person.typed)))
     totals = [sum(column) for column in zip(*(p.figures() for p in people), strict=True)]
-    print(
-        f"{'total':<12} {totals[0]:>5} {totals[1]:>6} {totals[2]:>6} {totals[3]:>5} {sum(len(p.typed) for p in people)}"
-    )
+    print(row.format("total", *totals, sum(len(p.typed) for p in people)))
     assert all(p.pages >= 1 and len(p.typed) == 1 for p in people)
     assert totals[3] >= sum(len(t.split()) for t in TYPED_TEXTS)
     for person in people:
