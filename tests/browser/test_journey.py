@@ -1,11 +1,12 @@
 """One meeting's whole cycle in Chromium, as the people do it: only links and buttons after each first address.
 
-The secretary creates the meeting from her start page, enters the roll (a substitute, a late arrival), the
-adjusters, the opening §§ and four §§ of her own (a roll-call vote with a reservation, a recusal, a special
-statement, a tabling) and sends the protocol; the chair approves from his start page, the adjuster from the
-e-mailed link; the registrar announces and exports; a citizen reads the protocol in the portal. Every text
-typed must reach the preview, the sealed PDF and the portal. Each person's pages, clicks, fields and words
-are counted and printed (no assertions on them beyond sanity: they are figures for the lead to quote).
+The secretary creates the meeting from her start page, enters the roll (a substitute, a late arrival by
+time), the adjusters, the opening §§ and six §§ of her own (a roll-call vote with a reservation, a recusal,
+a special statement, a tabling, a referral back, a minute note), the time a § started, and sends the
+protocol; the chair approves from his start page, the adjuster from the e-mailed link; the registrar
+announces and exports; a citizen reads the protocol in the portal. Every text typed must reach the
+preview, the sealed PDF and the portal. Each person's pages, clicks, fields and words are counted and
+printed (no assertions on them beyond sanity: they are figures for the lead to quote).
 """
 
 import datetime
@@ -46,6 +47,18 @@ TABLED_ITEM = (
     "Nämnden bordlägger ärendet till nästa sammanträde.",
     "En boende föreslår en inhägnad hundrastgård vid Årstaskogen.",
 )
+REFERRED_ITEM = (
+    "Ny lokal för fritidsgården",
+    "Nämnden återremitterar ärendet till förvaltningen.",
+    "Förvaltningen föreslår att fritidsgården flyttar till den tidigare biblioteksfilialen.",
+)
+DELEGATION_ITEM = (
+    "Anmälan av delegationsbeslut",
+    "Nämnden lägger anmälan av delegationsbesluten till handlingarna.",
+    "Förteckning över beslut fattade på delegation under september månad.",
+)
+REFERRAL = "för att utreda kostnaderna för ombyggnaden"
+MINUTE_NOTE = "Vi vill få en redovisning av besluten om försörjningsstöd vid nästa sammanträde."
 RESERVATION = "Vi vill att pengarna går till skolgårdarna i stället."
 STATEMENT = "Vi stöder yttrandet men vill att busslinjen också trafikerar kvällstid."
 
@@ -193,13 +206,32 @@ def tabling_parts(ui: Editor) -> None:
     ui.add_part("proposition", ui.in_preview(re.compile("Ordföranden")).first)
 
 
+def referral_parts(ui: Editor) -> None:
+    ui.person.select(ui.field("motion", "kind"), value="refer_back")
+    ui.movers("motion", "movers", ["Arne Fredholm"])
+    ui.person.fill(ui.field("motion", "text"), REFERRAL)
+    ui.add_part("motion", ui.in_preview(re.compile(REFERRAL)).first)
+    ui.person.select(ui.field("proposition", "kind"), value="decide_today_or_refer")
+    ui.person.select(ui.field("proposition", "outcome"), index=1)
+    ui.add_part("proposition", ui.in_preview(re.compile("Ordföranden")).first)
+
+
+def minute_note_parts(ui: Editor) -> None:
+    ui.person.select(ui.field("statement", "kind"), value="minute_note")
+    ui.movers("statement", "authors", ["Arne Fredholm"])
+    ui.person.fill(ui.field("statement", "text"), MINUTE_NOTE)
+    ui.add_part("statement", ui.in_preview(MINUTE_NOTE).first)
+
+
 ITEMS = [
     (VOTE_ITEM, vote_parts),
     (RECUSAL_ITEM, recusal_parts),
     (STATEMENT_ITEM, statement_parts),
     (TABLED_ITEM, tabling_parts),
+    (REFERRED_ITEM, referral_parts),
+    (DELEGATION_ITEM, minute_note_parts),
 ]
-TYPED_TEXTS = [text for (item, _parts) in ITEMS for text in item] + [RESERVATION, STATEMENT]
+TYPED_TEXTS = [text for (item, _parts) in ITEMS for text in item] + [RESERVATION, STATEMENT, REFERRAL, MINUTE_NOTE]
 
 
 @pytest.fixture
@@ -258,6 +290,15 @@ def test_one_meeting_from_creation_to_the_portal(
         page.get_by_role("link", name=title, exact=True).wait_for()
     for (title, decision, matter), parts in ITEMS:
         write_item(secretary, title, decision, matter, parts)
+
+    # When the §§ started: Peter Öberg, arriving at 18.30, serves from the § started after.
+    secretary.link("Närvaro")
+    secretary.fill(page.get_by_label(f"§ 7 {TABLED_ITEM[0]}"), "18:35")
+    secretary.button("Spara tiderna")
+    quorum = page.locator("#quorum-per-item tbody tr")
+    expect(quorum.filter(has=page.get_by_role("rowheader", name="6", exact=True))).to_contain_text("10 / 11")
+    expect(quorum.filter(has=page.get_by_role("rowheader", name="7", exact=True))).to_contain_text("11 / 11")
+    secretary.click(page.get_by_role("navigation", name="Sökväg").get_by_role("link").nth(1))
 
     # Send for adjustment.
     secretary.link("Skicka för justering")
