@@ -11,6 +11,7 @@ printed (no assertions on them beyond sanity: they are figures for the lead to q
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
@@ -364,6 +365,25 @@ def test_one_meeting_from_creation_to_the_portal(
     for text in TYPED_TEXTS:
         assert text in portal_text, text
         assert text in sealed_text, text
+
+    # Each step told the next person by e-mail, over SMTP.
+    received = Counter(
+        (to, str(m["subject"]).split(":", 1)[0])
+        for m, recipients in zip(smtp_server.messages, smtp_server.recipients, strict=True)
+        for to in recipients
+    )
+    for username, subject, count in [
+        ("lars.back", "Att justera", 1),
+        ("sofia.bergqvist", "Att justera", 1),
+        ("helena.wik", "Godkänt", 2),
+        ("helena.wik", "Justerat", 1),
+        ("registrator", "Justerat", 1),
+        ("helena.wik", "Anslaget", 1),
+        ("registrator", "Anslaget", 1),
+        ("lars.back", "Anslaget", 1),
+        ("sofia.bergqvist", "Anslaget", 1),
+    ]:
+        assert received[(f"{username}@example.invalid", subject)] == count, (username, subject, received)
 
     # The figures.
     print()
