@@ -106,7 +106,7 @@ class Person:
         self.words += len(text.split())
         target.fill(text)
 
-    def sign_in(self, live_server, url: str, username: str) -> None:
+    def sign_in(self, url: str, username: str) -> None:
         """The login page comes first (typed, or redirected to from an e-mailed link)."""
         self.goto(url)
         self.fill(self.page.locator("#id_username"), username)
@@ -252,7 +252,7 @@ def test_one_meeting_from_creation_to_the_portal(
     secretary = open_person(browser, "sekreterare")
     people.append(secretary)
     page = secretary.page
-    secretary.sign_in(live_server, f"{live_server.url}/konto/login/", "helena.wik")
+    secretary.sign_in(f"{live_server.url}/konto/login/", "helena.wik")
     page.get_by_role("heading", name="Att göra").wait_for()
     secretary.link("Årstadals stadsdelsnämnd")
     secretary.fill(page.locator("[name=date]"), day.isoformat())
@@ -310,7 +310,7 @@ def test_one_meeting_from_creation_to_the_portal(
     # The chair finds the task on his start page.
     chair = open_person(browser, "ordförande")
     people.append(chair)
-    chair.sign_in(live_server, f"{live_server.url}/konto/login/", "lars.back")
+    chair.sign_in(f"{live_server.url}/konto/login/", "lars.back")
     chair.page.get_by_role("heading", name="Att göra").wait_for()
     chair.click(chair.page.locator("li.task-approve").get_by_role("link", name="Läs och godkänn"))
     chair.button("Godkänn protokollet")
@@ -326,7 +326,7 @@ def test_one_meeting_from_creation_to_the_portal(
     (link,) = [line for line in mail.get_content().splitlines() if line.startswith(live_server.url)]
     adjuster = open_person(browser, "justerare")
     people.append(adjuster)
-    adjuster.sign_in(live_server, link, "sofia.bergqvist")
+    adjuster.sign_in(link, "sofia.bergqvist")
     adjuster.page.wait_for_url(link)
     adjuster.button("Godkänn protokollet")
     adjuster.button("Bekräfta godkännandet")
@@ -336,7 +336,7 @@ def test_one_meeting_from_creation_to_the_portal(
     # The registrar announces from her start page, then exports.
     registrar = open_person(browser, "registrator")
     people.append(registrar)
-    registrar.sign_in(live_server, f"{live_server.url}/konto/login/", "registrator")
+    registrar.sign_in(f"{live_server.url}/konto/login/", "registrator")
     registrar.page.get_by_role("heading", name="Att göra").wait_for()
     registrar.click(registrar.page.locator("li.task-announce").get_by_role("link", name="Anslå"))
     registrar.fill(registrar.page.get_by_label("Datum för anslag på anslagstavlan"), today.isoformat())
