@@ -1,7 +1,10 @@
-"""Fixtures shared by the adjustment, worker and storage tests."""
+"""Fixtures shared by the integration tests (modules may define their own of the same name)."""
+
+import io
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 
 from minutes.demo import load_demo
 from minutes.models import Meeting
@@ -22,3 +25,19 @@ def secretary(meeting) -> User:
     user = User.objects.create_user("sekreterare", password="x")
     meeting.committee.secretaries.add(user)
     return user
+
+
+@pytest.fixture
+def demo() -> Meeting:
+    """The demo meeting as a draft, loaded as `./paragraf run` loads it."""
+    call_command("loaddemo", "--draft", stdout=io.StringIO())
+    return Meeting.objects.get()
+
+
+@pytest.fixture
+def secretary_client(client, demo):
+    """The test client signed in as a secretary of the demo committee."""
+    user = User.objects.create_user("sekreterare", password="x")
+    demo.committee.secretaries.add(user)
+    client.force_login(user)
+    return client

@@ -1,30 +1,13 @@
 """The § editor: saves through the services, refuses stale and rule-breaking input, escapes text."""
 
-import io
-
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.urls import reverse
 
 from committee.models import Person
 from minutes.models import Item, Meeting, Motion, MotionKind
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo() -> Meeting:
-    call_command("loaddemo", "--draft", stdout=io.StringIO())
-    return Meeting.objects.get()
-
-
-@pytest.fixture
-def secretary_client(client, demo):
-    user = User.objects.create_user("sekreterare", password="x")
-    demo.committee.secretaries.add(user)
-    client.force_login(user)
-    return client
 
 
 def url(meeting: Meeting, number: int = 10) -> str:

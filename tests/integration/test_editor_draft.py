@@ -1,31 +1,15 @@
 """The § editor's draft save and live preview: the lock, nothing stored by a preview, who may, errors at the field."""
 
-import io
 import json
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.urls import reverse
 
 from minutes.models import Item, Meeting, MeetingStatus
 from tests.integration.test_editor import item_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo() -> Meeting:
-    call_command("loaddemo", "--draft", stdout=io.StringIO())
-    return Meeting.objects.get()
-
-
-@pytest.fixture
-def secretary_client(client, demo):
-    user = User.objects.create_user("sekreterare", password="x")
-    demo.committee.secretaries.add(user)
-    client.force_login(user)
-    return client
 
 
 def draft_url(meeting: Meeting, number: int = 10) -> str:

@@ -5,12 +5,10 @@ Issue 18, finding 9: no CSP or Permissions-Policy header; workspace pages withou
 
 import base64
 import hashlib
-import io
 import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 
 from minutes.models import Meeting
 
@@ -21,12 +19,6 @@ pytestmark = pytest.mark.django_db
 def _fast_password_hashing(settings) -> None:
     """The demo's accounts get passwords: the real hasher would take most of each test's time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def demo() -> Meeting:
-    call_command("loaddemo", "--draft", stdout=io.StringIO())
-    return Meeting.objects.get()
 
 
 @pytest.fixture

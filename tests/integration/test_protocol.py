@@ -22,12 +22,6 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
-@pytest.fixture
-def demo() -> Meeting:
-    call_command("loaddemo", "--draft", stdout=io.StringIO())
-    return Meeting.objects.get()
-
-
 def render(meeting: Meeting, tmp_path: Path, *args: str) -> Path:
     out = tmp_path / "out"
     call_command("render_protocol", str(meeting.pk), *args, "-o", str(out), stderr=io.StringIO())

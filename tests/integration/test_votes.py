@@ -1,16 +1,13 @@
 """The § editor's vote form: the voting list in roll order, and a vote posted, stored and read back."""
 
-import io
 import re
 
 import pytest
-from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.urls import reverse
 
 from committee.models import Person
 from minutes import services
-from minutes.models import Ballot, Meeting, MotionKind, Proposition, Tally
+from minutes.models import Ballot, MotionKind, Proposition, Tally
 
 pytestmark = pytest.mark.django_db
 
@@ -28,20 +25,6 @@ VOTING_LIST = [
     ("Sofia Bergqvist", "C", ""),
     ("Maria Ekdahl", "V", ""),
 ]
-
-
-@pytest.fixture
-def demo() -> Meeting:
-    call_command("loaddemo", "--draft", stdout=io.StringIO())
-    return Meeting.objects.get()
-
-
-@pytest.fixture
-def secretary_client(client, demo):
-    user = User.objects.create_user("sekreterare", password="x")
-    demo.committee.secretaries.add(user)
-    client.force_login(user)
-    return client
 
 
 def person(name: str) -> Person:

@@ -4,19 +4,12 @@ import io
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
 from minutes.models import Meeting
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo() -> Meeting:
-    call_command("loaddemo", "--draft", stdout=io.StringIO())
-    return Meeting.objects.get()
 
 
 @pytest.fixture
