@@ -25,6 +25,11 @@ from minutes.models import (
 NO_CHOICE = "—"
 
 
+def time_field(label: str) -> forms.TimeField:
+    """An optional time, typed as hh:mm in the browser's own time input."""
+    return forms.TimeField(label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+
 class WholeNumberField(forms.IntegerField):
     """An id or a number from a form, read as addresses read theirs (committee.bounds): ASCII digits, 1 to `high`."""
 
@@ -261,7 +266,7 @@ class MeetingForm(forms.Form):
     date = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_protocol_date]
     )
-    start_time = forms.TimeField(label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    start_time = time_field(_("Start time"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -316,16 +321,8 @@ class RollRowForm(forms.Form):
     to_item = forms.TypedChoiceField(
         label=model_label(Attendance, "to_item"), coerce=int, empty_value=None, required=False
     )
-    from_time = forms.TimeField(
-        label=model_label(Attendance, "from_time"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    to_time = forms.TimeField(
-        label=model_label(Attendance, "to_time"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
+    from_time = time_field(model_label(Attendance, "from_time"))
+    to_time = time_field(model_label(Attendance, "to_time"))
     title = forms.CharField(label=model_label(Attendance, "title"), max_length=120, required=False)
 
     def __init__(self, *args, people, members, numbers, names, fixed: bool, **kwargs):
@@ -435,16 +432,8 @@ class MeetingDetailsForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_protocol_date],
     )
-    start_time = forms.TimeField(
-        label=model_label(Meeting, "start_time"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    end_time = forms.TimeField(
-        label=model_label(Meeting, "end_time"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
+    start_time = time_field(model_label(Meeting, "start_time"))
+    end_time = time_field(model_label(Meeting, "end_time"))
     place = forms.CharField(label=model_label(Meeting, "place"), max_length=200, required=False)
     chair = forms.ModelChoiceField(
         label=model_label(Meeting, "chair"), queryset=Person.objects.none(), required=False, empty_label="—"

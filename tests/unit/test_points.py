@@ -1,13 +1,12 @@
 """Decision points as the secretary types them: markers recognised and stripped, numbers printed once."""
 
-import datetime
-
 import pytest
 
 from minutes.completeness import layout_check
 from minutes.points import decision_points, folded_markers, layout_problems, numbered, parse
 from minutes.protocol.document import item_document
-from minutes.protocol.snapshot import HouseStyle, ItemSnapshot, MotionData, ProtocolSnapshot
+from minutes.protocol.snapshot import ItemSnapshot, MotionData
+from tests.unit.test_phrases import protocol
 
 GODKANNER = "Stadsdelsnämnden godkänner förvaltningens förslag."
 ANFOR = "Stadsdelsnämnden anför därutöver följande."
@@ -122,37 +121,9 @@ def test_folded_markers_find_numbers_inside_a_paragraph_only():
     assert folded_markers("Budgeten för\n2016 års verksamhet.") == []
 
 
-STYLE = HouseStyle(
-    "past", "nämnden", "BESLUT", "Ärendet", "Förslag till beslut", "Beslutsgång", "Reservation", "S", "P"
-)
-
-
 def test_a_decision_typed_with_numbers_prints_them_once_in_the_document():
     item = ItemSnapshot(number=4, position=4, title="Budget", decision=f"1. {GODKANNER}\n\n2. {ANFOR}")
-    protocol = ProtocolSnapshot(
-        committee_name="Årstadals stadsdelsnämnd",
-        committee_short_name="Årstadal",
-        municipality="Stockholms stad",
-        seats=11,
-        quorum=6,
-        protocol_kept_at="",
-        style=STYLE,
-        meeting_id=1,
-        number=9,
-        date=datetime.date(2016, 9, 22),
-        start_time=None,
-        end_time=None,
-        place="",
-        status="draft",
-        chair=None,
-        secretary=None,
-        adjusters=(),
-        adjustment_at=None,
-        adjustment_place="",
-        attendance=(),
-        items=(item,),
-    )
-    decision = item_document(item, protocol).sections[0]
+    decision = item_document(item, protocol(item)).sections[0]
     assert (decision.kind, decision.paragraphs) == ("decision", (f"1. {GODKANNER}", f"2. {ANFOR}"))
 
 
