@@ -47,7 +47,8 @@ def test_create_a_meeting_and_write_its_opening_items_from_its_details(demo, pag
     # The opening §§, written from those details.
     page.get_by_role("button", name=re.compile("Skriv de inledande paragraferna")).click()
     page.get_by_role("link", name="Val av justerare", exact=True).wait_for()
-    assert page.locator("#items-heading ~ .table-responsive table tbody tr td:first-child").all_inner_texts() == ["1", "2", "3"]
+    numbers = page.locator("#items-heading ~ .table-responsive table tbody tr td:first-child")
+    assert numbers.all_inner_texts() == ["1", "2", "3"]
 
     decisions = dict(meeting.items.values_list("title", "decision"))
     assert decisions["Val av justerare"] == (
