@@ -8,6 +8,7 @@ the whole page otherwise. A stale `version` (someone else saved the § meanwhile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 from functools import cached_property
 
@@ -126,8 +127,11 @@ class Editor:
 
     @classmethod
     def read(cls, meeting: Meeting, number: int) -> "Editor":
-        """The editor of § `number` as stored now: the § itself comes with the read of its parts."""
-        rows = read_meeting(meeting.pk, numbers=(number,))
+        """The editor of § `number` as stored now: the § itself comes with the read of its parts.
+
+        `meeting` is used as given: read it from `editor_meetings()`.
+        """
+        rows = read_meeting(meeting, numbers=(number,), fresh=False)
         if not rows.items:
             raise Http404
         editor = cls(rows.items[0])
@@ -325,20 +329,29 @@ def save(action: str, form, item: Item) -> None:
         services.add_statement(item, kind=data["kind"], authors=list(data["authors"]), text=data["text"])
 
 
+def editor_meetings():
+    """Meetings as `read_meeting` reads them (with committee, chair and secretary), so the editor reads one once."""
+    return Meeting.objects.select_related("committee", "chair", "secretary")
+
+
 @login_required
 def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    editable = can_edit_meeting(request.user, meeting)  # who may edit may prepare: one check for the usual case
-    if not editable and not can_prepare_meeting(request.user, meeting):
-        raise PermissionDenied
     bound: dict = {}
     stale = None
     wording_error = None
-    if request.method == "POST":
-        with transaction.atomic():
+    posted = request.method == "POST"
+    # A change reads the meeting and the § once, locked for this transaction, and the § as saved in it.
+    with transaction.atomic() if posted else nullcontext():
+        meetings = editor_meetings().select_for_update(of=("self",)) if posted else editor_meetings()
+        meeting = get_object_or_404(meetings, pk=pk)
+        editable = can_edit_meeting(request.user, meeting)  # who may edit may prepare: one check for the usual case
+        if not editable and not can_prepare_meeting(request.user, meeting):
+            raise PermissionDenied
+        if posted:
             current = get_object_or_404(Item.objects.select_for_update(), meeting=meeting, number=number)
             if not editable:
                 raise PermissionDenied
+            services.locked_item(current, meeting)
             action = request.POST.get("action", "")
             expected = forms.posted_number(request.POST, "version", high=NUMBER_MAX)
             if expected is None:
@@ -350,6 +363,7 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 if model is None or part_id is None:
                     return HttpResponseBadRequest(_("Unknown part of the §."))
                 part = get_object_or_404(model, pk=part_id, item=current)
+                part.item = current
             if current.version != expected:
                 stale = current
             elif action == "wording":
@@ -374,7 +388,7 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                     bound[action] = form
             else:
                 return HttpResponseBadRequest(_("Unknown action."))
-    editor = Editor.read(meeting, number)
+        editor = Editor.read(meeting, number)
     item = editor.item
     locked = lock_reason(meeting, item, editable=editable)
     editable = editable and not locked

@@ -136,8 +136,8 @@ def test_json_errors_are_plain_json(secretary_client, demo):
     )
 
 
-DRAFT_SAVE = 41  # the § read once with all its parts (14), the save in its transaction, one historical row
-PREVIEW = 18
+DRAFT_SAVE = 27  # the meeting read once, the § with all its parts (13), the save in its transaction, one historical row
+PREVIEW = 17
 
 
 def test_draft_save_and_preview_query_counts_are_fixed(secretary_client, demo, django_assert_num_queries):
