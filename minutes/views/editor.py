@@ -199,13 +199,19 @@ class Editor:
         people = tuple((role, tuple((p.pk, p.full_name, str(p)) for p in rows)) for role, rows in self.people.items())
         labels = self.motion_labels()
         motions = tuple((m.pk, labels.get(m.pk), str(m)) for m in self.motions)
-        return (get_language(), people, motions, tuple(self.vote_offer["voters"]), self.vote_offer["decisions"])
+        vote = self.vote_offer
+        return (get_language(), people, motions, tuple(vote["voters"]), vote["decisions"], vote["sides"])
 
     @cached_property
     def vote_offer(self) -> dict:
         """What the vote form shows beside the names: parties, whose seat, what each side's win decides."""
         decisions = voting.decisions(self.view, self.snapshot)
-        return {"voters": voting.voters(self.view, self.snapshot), "decisions": tuple(sorted(decisions.items()))}
+        sides = tuple((motion, tuple(parties)) for motion, parties in sorted(voting.sides(self.view).items()))
+        return {
+            "voters": voting.voters(self.view, self.snapshot),
+            "decisions": tuple(sorted(decisions.items())),
+            "sides": sides,
+        }
 
     def motion_labels(self) -> dict[int, str]:
         return {m.id: f"{dict(MotionKind.choices)[m.kind]} – {phrases.names(m.movers)}" for m in self.view.motions}
