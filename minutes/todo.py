@@ -8,7 +8,8 @@ their work. Plain functions over the database; the page only lays them out.
   second day after the adjustment (KL 8:12).
 - The chair and the adjusters approve the protocols sent to them, by the day the law sets for
   the adjustment (KL 5:69: fourteen days after the meeting).
-- The registrar announces adjusted protocols too, and exports the recently adjusted ones.
+- The registrar announces adjusted protocols too, and exports the recently adjusted ones not yet
+  downloaded for the archive (`ArchiveExport`).
 """
 
 import datetime
@@ -174,7 +175,11 @@ def registrar_tasks(committees: list[Committee], *, today: datetime.date) -> lis
     since = today - datetime.timedelta(days=EXPORT_DAYS)
     recent = (
         AdjustmentRound.objects.filter(
-            meeting__committee__in=committees, state=RoundState.COMPLETED, item__isnull=True, closed_at__date__gte=since
+            meeting__committee__in=committees,
+            state=RoundState.COMPLETED,
+            item__isnull=True,
+            closed_at__date__gte=since,
+            exports__isnull=True,  # a registrar has downloaded the sealed protocol for the archive
         )
         .select_related("meeting__committee")
         .order_by("-closed_at", "-pk")

@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from minutes import adjustment, services, todo
+from minutes import adjustment, audit, services, todo
 from minutes.demo import load_demo
-from minutes.models import Meeting
+from minutes.models import ArchiveExport, DocumentKind, Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,32 @@ def test_the_secretarys_start_page_gathers_each_draft_once(client, meeting, draf
     with django_assert_num_queries(queries):
         response = client.get(reverse("minutes:committee-list"))
     assert [task.kind for section in response.context["sections"] for task in section.tasks][:1] == ["send"]
+
+
+def test_a_registrars_download_of_the_sealed_protocol_is_recorded_and_ends_the_export(client, meeting):
+    round = send(meeting)
+    adjustment.approve(round, user=user("sofia.bergqvist"), now=ADJUSTED_AT)
+    adjustment.approve(round, user=user("lars.back"), now=ADJUSTED_AT)
+    today = datetime.date(2016, 9, 30)
+    protocol = round.documents.get(kind=DocumentKind.PROTOCOL, numbers=[])
+    url = reverse("sealed-file", args=[protocol.sha256])
+    # Neither the secretary's download nor the registrar reading it in the browser is an export.
+    client.force_login(user("helena.wik"))
+    assert client.get(f"{url}?download=1").status_code == 200
+    client.force_login(user("registrator"))
+    assert client.get(url).status_code == 200
+    assert (ArchiveExport.objects.count(), kinds("registrator", today)) == (
+        0,
+        {"registrar": [("announce", 9), ("export", 9)]},
+    )
+
+    response = client.get(f"{url}?download=1")
+    assert (response.status_code, b"".join(response.streaming_content)[:5]) == (200, b"%PDF-")
+    export = ArchiveExport.objects.get()
+    assert (export.round, export.document, export.exported_by) == (round, protocol, user("registrator"))
+    assert kinds("registrator", today) == {"registrar": [("announce", 9)]}
+    with translation.override("en"):
+        trail = [
+            (c.action, c.kind, c.subject, c.by) for c in audit.meeting_trail(meeting) if c.kind == "archive export"
+        ]
+    assert trail == [("added", "archive export", "the sealed protocol, downloaded for the archive", "Rut Registrator")]
