@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +20,7 @@ from committee.bounds import NUMBER_MAX
 from committee.permissions import can_edit_meeting, can_prepare_meeting
 from minutes import forms, services
 from minutes.completeness import item_checks
-from minutes.views.editor import Editor, editor_meetings
+from minutes.views.editor import Editor, editor_meetings, saved_now
 
 
 def field_errors(form) -> dict[str, list[str]]:
@@ -74,7 +73,7 @@ def item_draft(request: HttpRequest, pk: int, number: int) -> JsonResponse:
     return JsonResponse(
         {
             "version": saved.version,
-            "message": _("Saved %(time)s") % {"time": timezone.localtime().strftime("%H.%M")},
+            "message": saved_now(),
             **rendered(request, editor),
         }
     )

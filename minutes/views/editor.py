@@ -21,6 +21,7 @@ from django.db.models import Case, IntegerField, When
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -335,6 +336,11 @@ def save(action: str, form, item: Item) -> None:
         services.add_statement(item, kind=data["kind"], authors=list(data["authors"]), text=data["text"])
 
 
+def saved_now() -> str:
+    """The editor's "Sparat hh.mm": what the state line beside the § form says after a save."""
+    return _("Saved %(time)s") % {"time": timezone.localtime().strftime("%H.%M")}
+
+
 def editor_meetings():
     """Meetings as `read_meeting` reads them (with committee, chair and secretary), so the editor reads one once."""
     return Meeting.objects.select_related("committee", "chair", "secretary")
@@ -412,6 +418,8 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "checks": item_checks(editor.view, editor.snapshot),
         "stale": stale,
         "wording_error": wording_error,
+        # After an in-page action (a motion added, a vote, ...) the re-rendered editor still says when it was saved.
+        "saved": saved_now() if posted and not (stale or bound or wording_error) else "",
         "parts": editor.sentences(),
         "items": meeting.items.order_by("position").only("number", "title"),
     }
