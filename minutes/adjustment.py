@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee.models import Person
-from committee.permissions import signer_person
+from committee.permissions import serves_as_clerk, signer_person
 from minutes import deadlines, jobs, notifications
 from minutes.completeness import item_checks, meeting_checks
 from minutes.exchange.dump import meeting_document
@@ -36,6 +36,7 @@ from minutes.models import (
     AdjustmentRound,
     Announcement,
     Approval,
+    ArchiveExport,
     DocumentKind,
     Item,
     JobStep,
@@ -257,6 +258,19 @@ def _complete(round: AdjustmentRound, *, now: datetime.datetime | None) -> None:
         _update(Meeting, round.meeting_id, status=MeetingStatus.ADJUSTED)
     adjusted.freeze(round, adjustment=adjustment_facts(round))  # what every document of it prints from now
     jobs.start(round)  # a worker seals the documents; the round's page follows its progress
+
+
+def record_archive_export(document: SealedDocument, user: AbstractBaseUser) -> ArchiveExport | None:
+    """Note that a registrar downloaded a protocol's sealed archive copy; any other download is not an export."""
+    if (
+        document.kind != DocumentKind.PROTOCOL
+        or document.numbers
+        or not serves_as_clerk(user, document.meeting.committee)
+    ):
+        return None
+    return ArchiveExport.objects.create(
+        round=document.round, meeting=document.meeting, document=document, exported_by=user
+    )
 
 
 # 3. Seal

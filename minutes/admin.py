@@ -30,6 +30,7 @@ from minutes.models import (
     AdjustmentRound,
     Announcement,
     Approval,
+    ArchiveExport,
     Attendance,
     Ballot,
     Item,
@@ -544,6 +545,14 @@ class AdjustedSnapshotAdmin(RecordAdmin):
 class AnnouncementAdmin(RecordAdmin):
     list_display = ["meeting", "adjusted_on", "posted_on", "appeal_ends_on", "take_down_on"]
     list_select_related = ["meeting__committee"]
+
+
+@admin.register(ArchiveExport)
+class ArchiveExportAdmin(RecordAdmin):
+    """Written when a registrar downloads a sealed protocol for the archive (`adjustment.record_archive_export`)."""
+
+    list_display = ["meeting", "exported_by", "exported_at"]
+    list_select_related = ["meeting__committee", "exported_by"]
 
 
 @admin.register(SearchEntry)

@@ -19,6 +19,7 @@ from minutes.models import (
     AdjustmentRound,
     Announcement,
     Approval,
+    ArchiveExport,
     Attendance,
     Ballot,
     Item,
@@ -52,11 +53,12 @@ PARENT = {
     Approval: "round_id",
     SealedDocument: "meeting_id",
     Announcement: "meeting_id",
+    ArchiveExport: "meeting_id",
 }
 CHILDREN = {Motion: MotionMover, Proposition: Ballot, Reservation: ReservationMember, Statement: StatementAuthor}
-OF_MEETING = (Attendance, Adjuster, AdjustmentRound, SealedDocument, Announcement)
+OF_MEETING = (Attendance, Adjuster, AdjustmentRound, SealedDocument, Announcement, ArchiveExport)
 OF_ITEM = (Motion, Proposition, Recusal, Reservation, Statement)
-NOT_SHOWN = {"id", "position", "round_id", "numbers", "snapshot_sha256", "file", "size"}
+NOT_SHOWN = {"id", "position", "round_id", "numbers", "snapshot_sha256", "file", "size", "document_id"}
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def _item_of(rows: dict):
             return row.item_id
         if model in parent_of:
             return owner[parent_of[model]].get(getattr(row, PARENT[model]))
-        if model is Approval or model is SealedDocument or model is Announcement:
+        if model in (Approval, SealedDocument, Announcement, ArchiveExport):
             return owner[AdjustmentRound].get(row.round_id)
         return None
 
@@ -247,4 +249,6 @@ def _subject(model, row, names, items) -> str:
         return _("immediate adjustment") if row.item_id else _("adjustment of the protocol")
     if model is Announcement:
         return formats.localize(row.posted_on)
+    if model is ArchiveExport:
+        return _("the sealed protocol, downloaded for the archive")
     return ""

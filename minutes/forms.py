@@ -170,7 +170,7 @@ class PropositionForm(EditorForm):
         label=_("Chair's casting vote (tie only)"), choices=[("", "—"), *CastingVote.choices], required=False
     )
 
-    def __init__(self, *args, motions, serving, labels, voters=(), decisions=(), **kwargs):
+    def __init__(self, *args, motions, serving, labels, voters=(), decisions=(), sides=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.template = "minutes/_vote_form.html"
         for name in ("outcome", "yes_motion", "no_motion"):
@@ -179,6 +179,7 @@ class PropositionForm(EditorForm):
         self.voters = list(serving)
         self.about = {voter.id: voter for voter in voters}  # party and seat of each, from the snapshot
         self.decisions = dict(decisions)  # what is decided if a motion's side wins, by motion id
+        self.sides = {motion: list(parties) for motion, parties in sides}  # the movers' parties, by motion id
         for person in self.voters:
             self.fields[f"ballot_{person.pk}"] = forms.ChoiceField(
                 label=person.full_name,

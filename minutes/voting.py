@@ -36,3 +36,10 @@ def decisions(item: ItemSnapshot, protocol: ProtocolSnapshot) -> dict[int, str]:
     decided = phrases.words(style).decided
     body = phrases.capitalize(style.body_noun)
     return {m.id: f"{body} {decided} {phrases.outcome(m, item)}." for m in item.motions}
+
+
+def sides(item: ItemSnapshot) -> dict[int, list[str]]:
+    """For each motion, the parties of those who moved it (alone or "m fl"): the party line of a vote."""
+    return {
+        m.id: list(dict.fromkeys(mover.person.party for mover in m.movers if mover.person.party)) for m in item.motions
+    }

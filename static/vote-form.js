@@ -1,15 +1,45 @@
-// The § editor's roll-call vote (templates/minutes/_vote_form.html): "All Ja"/"All Nej" and
-// per-party buttons, keyboard entry (J, N, A, F in a row of the voting list, then the next row),
-// and the running tally and outcome before the form is saved. Without this script the form is
-// plain selects. Listeners sit on the document, so they keep working when htmx swaps the editor.
+// The § editor's roll-call vote (templates/minutes/_vote_form.html): "All Ja"/"All Nej", the party
+// line from the motions' movers, "Others" for the rows still absent, per-party buttons, keyboard
+// entry (J, N, A, F in a row of the voting list, then the next row), and the running tally and
+// outcome before the form is saved. Without this script the form is plain selects. Listeners sit
+// on the document, so they keep working when htmx swaps the editor.
 (() => {
   const KEYS = { j: "yes", n: "no", a: "abstain", f: "" };
 
   const ballots = (vote) => Array.from(vote.querySelectorAll("select[data-ballot]"));
 
-  function decisions() {
-    const data = document.getElementById("vote-decisions");
+  function json(id) {
+    const data = document.getElementById(id);
     return data ? JSON.parse(data.textContent) : {};
+  }
+
+  const decisions = () => json("vote-decisions");
+
+  // The party line: Ja for the parties of the Ja motion's movers, Nej for those of the Nej motion's;
+  // a party on both sides, or on neither, is left as it is.
+  function partyLine(vote) {
+    const sides = json("vote-sides");
+    const yes = sides[field(vote, "yes_motion")?.value] || [];
+    const no = sides[field(vote, "no_motion")?.value] || [];
+    const choices = new Map();
+    for (const party of yes) {
+      choices.set(party, no.includes(party) ? null : "yes");
+    }
+    for (const party of no) {
+      choices.set(party, yes.includes(party) ? null : "no");
+    }
+    let changed = false;
+    for (const select of ballots(vote)) {
+      const choice = choices.get(select.closest("tr").dataset.party);
+      if (choice) {
+        select.value = choice;
+        changed = true;
+      }
+    }
+    if (changed) {
+      demanded(vote);
+    }
+    show(vote);
   }
 
   function field(vote, name) {
@@ -72,13 +102,21 @@
   }
 
   document.addEventListener("click", (event) => {
+    const line = event.target.closest("[data-vote-sides]");
+    if (line && line.closest("[data-vote]")) {
+      partyLine(line.closest("[data-vote]"));
+      return;
+    }
     const button = event.target.closest("[data-vote-set]");
     const vote = button && button.closest("[data-vote]");
     if (!vote) {
       return;
     }
     const party = button.dataset.voteParty;
-    const rows = ballots(vote).filter((select) => !party || select.closest("tr").dataset.party === party);
+    const rest = button.hasAttribute("data-vote-rest");
+    const rows = ballots(vote).filter(
+      (select) => (!party || select.closest("tr").dataset.party === party) && (!rest || !select.value),
+    );
     set(vote, rows, button.dataset.voteSet);
   });
 

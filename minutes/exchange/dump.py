@@ -162,6 +162,10 @@ def _meeting(meeting: Meeting, uid: Uid) -> dict[str, Any]:
                 "replaces": uid(row.replaces),
                 "from_number": number(row.from_item_id, f"$.meeting.attendance[{index}].from_number"),
                 "to_number": number(row.to_item_id, f"$.meeting.attendance[{index}].to_number"),
+                "from_time": _time(row.from_time),
+                "to_time": _time(row.to_time),
+                "pending_from_number": row.pending_from_number,
+                "pending_to_number": row.pending_to_number,
                 "title": row.title,
             }
             for index, row in enumerate(attendance.order_by("position", "id"))
@@ -199,6 +203,7 @@ def _item(item: Item, uid: Uid, path: str) -> dict[str, Any]:
         "confidential": item.confidential,
         "public_heading": item.public_heading,
         "immediately_adjusted": item.immediately_adjusted,
+        "started_at": _time(item.started_at),
         "motions": [
             {"kind": m.kind, "text": m.text, "wording": m.wording, "movers": named(m.movers.all())} for m in motions
         ],

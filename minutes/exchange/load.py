@@ -291,6 +291,7 @@ def _meeting(data: dict[str, Any], committee: Committee, people: dict[str, Perso
             meeting=meeting,
             position=index + 1,
             report_date=_date(row["report_date"]),
+            started_at=_time(row.get("started_at")),
             **{name: row[name] for name in ITEM_FIELDS},
         )
         for index, row in enumerate(data["items"])
@@ -307,6 +308,11 @@ def _meeting(data: dict[str, Any], committee: Committee, people: dict[str, Perso
             replaces=person(row["replaces"]),
             from_item=by_number.get(row["from_number"]),
             to_item=by_number.get(row["to_number"]),
+            # Times and numbers of §§ not added yet came with the format later: a file without them has none.
+            from_time=_time(row.get("from_time")),
+            to_time=_time(row.get("to_time")),
+            pending_from_number=row.get("pending_from_number"),
+            pending_to_number=row.get("pending_to_number"),
             title=row["title"],
             position=index + 1,
         )

@@ -165,6 +165,29 @@ class SealedDocument(models.Model):
         return data
 
 
+class ArchiveExport(models.Model):
+    """A registrar's download of the sealed protocol, for the archive: written once per download.
+
+    It is in the audit trail, and a round with one is no longer on the registrar's "to export".
+    """
+
+    round = models.ForeignKey(AdjustmentRound, on_delete=models.PROTECT, related_name="exports")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="archive_exports")
+    document = models.ForeignKey(SealedDocument, on_delete=models.PROTECT, related_name="exports")
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("exported by")
+    )
+    exported_at = models.DateTimeField(_("exported"), default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "exported_at", "id"]
+        verbose_name = _("archive export")
+        verbose_name_plural = _("archive exports")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.exported_at:%Y-%m-%d %H:%M}"
+
+
 class AdjustedSnapshot(models.Model):
     """What a completed round adjusted, as it stood at the last approval: every later document is printed from it.
 

@@ -7,7 +7,7 @@ row or through simple-history's bulk helpers; `minutes.audit` reads the rows bac
 
 from simple_history import register
 
-from minutes.models.adjustment import AdjustmentRound, Announcement, Approval, SealedDocument
+from minutes.models.adjustment import AdjustmentRound, Announcement, Approval, ArchiveExport, SealedDocument
 from minutes.models.item import Item
 from minutes.models.meeting import Adjuster, Attendance, Meeting
 from minutes.models.procedure import Ballot, Motion, MotionMover, Proposition
@@ -35,6 +35,7 @@ TRACKED = (
     Approval,
     SealedDocument,
     Announcement,
+    ArchiveExport,
 )
 
 for model in TRACKED:

@@ -255,10 +255,15 @@ def grouped(rows, key: str) -> dict[int, list]:
     return by_key
 
 
-def read_meeting(meeting: Meeting | int, *, numbers: Iterable[int] | None = None) -> MeetingRows:
-    """Read a meeting in a fixed number of queries (14), whatever its size; only the §§ `numbers` if given."""
-    meeting_id = meeting.pk if isinstance(meeting, Meeting) else meeting
-    meeting = Meeting.objects.select_related("committee", "chair", "secretary").get(pk=meeting_id)
+def read_meeting(meeting: Meeting | int, *, numbers: Iterable[int] | None = None, fresh: bool = True) -> MeetingRows:
+    """Read a meeting in a fixed number of queries (14), whatever its size; only the §§ `numbers` if given.
+
+    With `fresh=False` the Meeting given, just read with its committee, chair and secretary by the
+    caller, is used as it is (13 queries).
+    """
+    if fresh or not isinstance(meeting, Meeting):
+        meeting_id = meeting.pk if isinstance(meeting, Meeting) else meeting
+        meeting = Meeting.objects.select_related("committee", "chair", "secretary").get(pk=meeting_id)
 
     memberships: dict[int, Membership] = {}
     for membership in Membership.objects.on(meeting.date).filter(committee=meeting.committee).select_related("party"):

@@ -1,8 +1,10 @@
 """The operations on a meeting's protocol, by capability: the meeting and its roll (`meetings`),
 its §§ and their numbers (`numbering`), the content of a § (`content`), and what they share (`guards`).
 
-Every verb runs in one transaction, writes, then runs `rules.check_item` on every § it touched:
-a broken rule raises ValidationError and rolls the whole change back. Only draft meetings can
+Every verb runs in one transaction, writes, then runs `rules.check_item` on every § it touched
+(but `save_item`, which writes only text no rule reads): a broken rule raises ValidationError and
+rolls the whole change back. A caller that has locked the meeting and the § itself says so with
+`locked_item`, and the verb does not read them again. Only draft meetings can
 be changed. Callers use `from minutes import services` and `services.<verb>`.
 """
 
@@ -17,7 +19,7 @@ from minutes.services.content import (
     save_item,
     set_wording,
 )
-from minutes.services.guards import STRUCTURAL_FIELDS, Participants, StaleEdit, StaleMeeting
+from minutes.services.guards import STRUCTURAL_FIELDS, Participants, StaleEdit, StaleMeeting, locked_item
 from minutes.services.meetings import (
     RollRow,
     add_other_present,
@@ -40,6 +42,7 @@ __all__ = [
     "add_reservation",
     "add_statement",
     "create_meeting",
+    "locked_item",
     "move_item",
     "quorum_state",
     "record_proposition",

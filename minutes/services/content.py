@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from committee.models import Person
-from minutes import rules
 from minutes.models import (
     Ballot,
     BallotChoice,
@@ -36,7 +35,11 @@ Part = Motion | Proposition | Recusal | Reservation | Statement
 
 
 def save_item(item: Item, *, expected_version: int, **fields) -> Item:
-    """Save the secretary's edit unless someone else saved the § since it was loaded."""
+    """Save the secretary's edit unless someone else saved the § since it was loaded.
+
+    Only the text of the § changes (the structural fields are refused), and no rule of `rules`
+    reads it: the rules are not checked again, nor are the meeting, number and position validated.
+    """
     with transaction.atomic():
         _refuse_structural(fields)
         current = _editable_item(item)
@@ -44,10 +47,9 @@ def save_item(item: Item, *, expected_version: int, **fields) -> Item:
             raise StaleEdit(current)
         for name, value in fields.items():
             setattr(current, name, value)
-        current.full_clean()
+        current.full_clean(exclude=["meeting", "position", "number"])
         current.version += 1
         current.save()
-        rules.check_item(current)
     return current
 
 

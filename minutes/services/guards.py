@@ -48,10 +48,23 @@ def _editable(meeting: Meeting) -> Meeting:
     return meeting
 
 
-def _editable_item(item: Item) -> Item:
-    meeting = _editable(item.meeting)
-    item = Item.objects.select_for_update().get(pk=item.pk)
+def locked_item(item: Item, meeting: Meeting) -> Item:
+    """Mark `item` as locked by the caller: read with select_for_update in the current transaction, after
+    `meeting` was (also with select_for_update). The services then check it without reading either again."""
     item.meeting = meeting
+    item._locked_in_transaction = True
+    return item
+
+
+def _editable_item(item: Item) -> Item:
+    if getattr(item, "_locked_in_transaction", False):
+        meeting = item.meeting
+        if not meeting.is_editable:
+            _editable(meeting)  # raises, with the message every service gives
+    else:
+        meeting = _editable(item.meeting)
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        item.meeting = meeting
     # A § sent for immediate adjustment is locked like a protocol sent for adjustment.
     if item.adjustment_rounds.exclude(state=RoundState.CANCELLED).exists():
         raise ValidationError(

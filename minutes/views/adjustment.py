@@ -334,7 +334,11 @@ def sealed_file(request: HttpRequest, sha256: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    return _file_response(document, attachment=request.GET.get("download") == "1")
+    attachment = request.GET.get("download") == "1"
+    response = _file_response(document, attachment=attachment)
+    if attachment and response.status_code == 200:
+        adjustment.record_archive_export(document, request.user)
+    return response
 
 
 def _file_response(document: SealedDocument, *, attachment: bool) -> HttpResponse:

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,8 +20,7 @@ from committee.bounds import NUMBER_MAX
 from committee.permissions import can_edit_meeting, can_prepare_meeting
 from minutes import forms, services
 from minutes.completeness import item_checks
-from minutes.models import Meeting
-from minutes.views.editor import Editor
+from minutes.views.editor import Editor, editor_meetings, saved_now
 
 
 def field_errors(form) -> dict[str, list[str]]:
@@ -46,7 +44,7 @@ def rendered(request: HttpRequest, editor: Editor) -> dict[str, str]:
 @require_POST
 def item_draft(request: HttpRequest, pk: int, number: int) -> JsonResponse:
     """Save the § text as typed so far, unless someone else saved the § since the page had it."""
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    meeting = get_object_or_404(editor_meetings(), pk=pk)
     if not can_edit_meeting(request.user, meeting):
         if can_prepare_meeting(request.user, meeting):
             return JsonResponse({"message": _("This meeting can no longer be changed.")}, status=403)
@@ -75,7 +73,7 @@ def item_draft(request: HttpRequest, pk: int, number: int) -> JsonResponse:
     return JsonResponse(
         {
             "version": saved.version,
-            "message": _("Saved %(time)s") % {"time": timezone.localtime().strftime("%H.%M")},
+            "message": saved_now(),
             **rendered(request, editor),
         }
     )
@@ -85,7 +83,7 @@ def item_draft(request: HttpRequest, pk: int, number: int) -> JsonResponse:
 @require_POST
 def item_preview(request: HttpRequest, pk: int, number: int) -> JsonResponse:
     """The § as it would read with the typed text: rendered, checked, never stored."""
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    meeting = get_object_or_404(editor_meetings(), pk=pk)
     if not can_prepare_meeting(request.user, meeting):
         raise PermissionDenied
     editor = Editor.read(meeting, number)

@@ -8,6 +8,7 @@ the whole page otherwise. A stale `version` (someone else saved the § meanwhile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 from functools import cached_property
 
@@ -20,6 +21,7 @@ from django.db.models import Case, IntegerField, When
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -126,8 +128,11 @@ class Editor:
 
     @classmethod
     def read(cls, meeting: Meeting, number: int) -> "Editor":
-        """The editor of § `number` as stored now: the § itself comes with the read of its parts."""
-        rows = read_meeting(meeting.pk, numbers=(number,))
+        """The editor of § `number` as stored now: the § itself comes with the read of its parts.
+
+        `meeting` is used as given: read it from `editor_meetings()`.
+        """
+        rows = read_meeting(meeting, numbers=(number,), fresh=False)
         if not rows.items:
             raise Http404
         editor = cls(rows.items[0])
@@ -195,13 +200,19 @@ class Editor:
         people = tuple((role, tuple((p.pk, p.full_name, str(p)) for p in rows)) for role, rows in self.people.items())
         labels = self.motion_labels()
         motions = tuple((m.pk, labels.get(m.pk), str(m)) for m in self.motions)
-        return (get_language(), people, motions, tuple(self.vote_offer["voters"]), self.vote_offer["decisions"])
+        vote = self.vote_offer
+        return (get_language(), people, motions, tuple(vote["voters"]), vote["decisions"], vote["sides"])
 
     @cached_property
     def vote_offer(self) -> dict:
         """What the vote form shows beside the names: parties, whose seat, what each side's win decides."""
         decisions = voting.decisions(self.view, self.snapshot)
-        return {"voters": voting.voters(self.view, self.snapshot), "decisions": tuple(sorted(decisions.items()))}
+        sides = tuple((motion, tuple(parties)) for motion, parties in sorted(voting.sides(self.view).items()))
+        return {
+            "voters": voting.voters(self.view, self.snapshot),
+            "decisions": tuple(sorted(decisions.items())),
+            "sides": sides,
+        }
 
     def motion_labels(self) -> dict[int, str]:
         return {m.id: f"{dict(MotionKind.choices)[m.kind]} – {phrases.names(m.movers)}" for m in self.view.motions}
@@ -325,20 +336,34 @@ def save(action: str, form, item: Item) -> None:
         services.add_statement(item, kind=data["kind"], authors=list(data["authors"]), text=data["text"])
 
 
+def saved_now() -> str:
+    """The editor's "Sparat hh.mm": what the state line beside the § form says after a save."""
+    return _("Saved %(time)s") % {"time": timezone.localtime().strftime("%H.%M")}
+
+
+def editor_meetings():
+    """Meetings as `read_meeting` reads them (with committee, chair and secretary), so the editor reads one once."""
+    return Meeting.objects.select_related("committee", "chair", "secretary")
+
+
 @login_required
 def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    editable = can_edit_meeting(request.user, meeting)  # who may edit may prepare: one check for the usual case
-    if not editable and not can_prepare_meeting(request.user, meeting):
-        raise PermissionDenied
     bound: dict = {}
     stale = None
     wording_error = None
-    if request.method == "POST":
-        with transaction.atomic():
+    posted = request.method == "POST"
+    # A change reads the meeting and the § once, locked for this transaction, and the § as saved in it.
+    with transaction.atomic() if posted else nullcontext():
+        meetings = editor_meetings().select_for_update(of=("self",)) if posted else editor_meetings()
+        meeting = get_object_or_404(meetings, pk=pk)
+        editable = can_edit_meeting(request.user, meeting)  # who may edit may prepare: one check for the usual case
+        if not editable and not can_prepare_meeting(request.user, meeting):
+            raise PermissionDenied
+        if posted:
             current = get_object_or_404(Item.objects.select_for_update(), meeting=meeting, number=number)
             if not editable:
                 raise PermissionDenied
+            services.locked_item(current, meeting)
             action = request.POST.get("action", "")
             expected = forms.posted_number(request.POST, "version", high=NUMBER_MAX)
             if expected is None:
@@ -350,6 +375,7 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 if model is None or part_id is None:
                     return HttpResponseBadRequest(_("Unknown part of the §."))
                 part = get_object_or_404(model, pk=part_id, item=current)
+                part.item = current
             if current.version != expected:
                 stale = current
             elif action == "wording":
@@ -374,7 +400,7 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                     bound[action] = form
             else:
                 return HttpResponseBadRequest(_("Unknown action."))
-    editor = Editor.read(meeting, number)
+        editor = Editor.read(meeting, number)
     item = editor.item
     locked = lock_reason(meeting, item, editable=editable)
     editable = editable and not locked
@@ -392,6 +418,8 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "checks": item_checks(editor.view, editor.snapshot),
         "stale": stale,
         "wording_error": wording_error,
+        # After an in-page action (a motion added, a vote, ...) the re-rendered editor still says when it was saved.
+        "saved": saved_now() if posted and not (stale or bound or wording_error) else "",
         "parts": editor.sentences(),
         "items": meeting.items.order_by("position").only("number", "title"),
     }

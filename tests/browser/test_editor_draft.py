@@ -77,6 +77,12 @@ def test_typed_text_survives_every_action_is_previewed_saved_and_guarded(page, d
     stored = Item.objects.get(meeting=demo, number=3)
     assert {name: str(getattr(stored, name)).replace("\r\n", "\n") for name in TYPED} == TYPED
     assert item_values(page) == TYPED
+    # An in-page action re-renders the editor: it still says when the § was saved.
+    ws.field("motion", "kind").select_option("table")
+    ws.field("motion", "movers").nth(2).check()
+    ws.submit(ws.form("motion"))
+    assert page.locator(ws.ERRORS).all_inner_texts() == []
+    expect(page.locator("#draft-state")).to_have_text(re.compile(r"^Sparat \d\d\.\d\d$"))
 
     # Unsaved text (the heading emptied again cannot be saved): the breadcrumb asks first, and so does the browser.
     page.locator("[name='item-public_heading']").fill("")

@@ -87,3 +87,53 @@ def test_party_line_vote_in_three_actions_with_tally_keys_and_protocol(page, dem
     assert rows[6:9] == ["Johan Sundberg (S)\tJa", "Mats Hedlund (M)\tNej", "Erik Nyström (M)\tNej"]
     stored = Ballot.objects.filter(proposition__item=item).values_list("choice", flat=True)
     assert Tally.of(stored) == Tally(yes=7, no=4, abstain=0)
+
+
+def test_party_line_of_four_parties_two_against_two_from_the_motions(page, demo, sign_in, workspace):
+    # V and S move Ja (S "m fl"), M and L move Nej: MP and C moved nothing and are left for "Others".
+    item = services.add_item(demo, title="Ny cykelbana längs Ringvägen")
+    services.add_motion(
+        item, kind=MotionKind.APPROVE, movers=[(person("Lars Bäck"), False), (person("Kjell Backman"), True)]
+    )
+    services.add_motion(
+        item, kind=MotionKind.REJECT, movers=[(person("Arne Fredholm"), False), (person("Peter Öberg"), False)]
+    )
+    ui = workspace(page)
+    sign_in(page, f"/sammantrade/{demo.pk}/paragraf/{item.number}/")
+
+    form = ui.form("proposition")
+    ui.field("proposition", "kind").select_option("against_each_other")
+    ui.field("proposition", "outcome").select_option(index=1)
+    tally = form.locator("[data-vote-tally]")
+    # The three actions: the Ja motion, the Nej motion, the party line.
+    ui.field("proposition", "yes_motion").select_option(index=1)
+    ui.field("proposition", "no_motion").select_option(index=2)
+    form.get_by_role("button", name="Som partierna yrkat", exact=True).click()
+    assert tally.inner_text() == "5 ja, 4 nej, 0 avstår, 2 frånvarande – Ja vinner."
+    assert ui.field("proposition", "voted").is_checked()
+    rows = form.locator("table.vote-roll tbody tr")
+    chosen = {
+        rows.nth(n).locator("label").inner_text(): (
+            rows.nth(n).get_attribute("data-party"),
+            rows.nth(n).locator("select").input_value(),
+        )
+        for n in range(rows.count())
+    }
+    assert {name: choice for name, (party, choice) in chosen.items() if party in ("MP", "C")} == {
+        "Mariana Moreira Duarte": "",
+        "Sofia Bergqvist": "",
+    }
+    assert sorted({(party, choice) for party, choice in chosen.values() if party not in ("MP", "C")}) == [
+        ("L", "no"),
+        ("M", "no"),
+        ("S", "yes"),
+        ("V", "yes"),
+    ]
+    # "Others" fills only the rows still without a vote.
+    form.get_by_role("button", name="Övriga: Avstår", exact=True).click()
+    assert tally.inner_text() == "5 ja, 4 nej, 2 avstår, 0 frånvarande – Ja vinner."
+
+    ui.save("proposition", ui.in_preview("Omröstning begärdes och verkställdes."))
+    stored = dict(Ballot.objects.filter(proposition__item=item).values_list("person__last_name", "choice"))
+    assert Tally.of(stored.values()) == Tally(yes=5, no=4, abstain=2)
+    assert (stored["Backman"], stored["Öberg"], stored["Bergqvist"]) == ("yes", "no", "abstain")

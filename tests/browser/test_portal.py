@@ -153,6 +153,24 @@ def test_no_public_page_is_wider_than_a_phone(page, live_server, published, lang
     assert wider == {}, f"pages wider than {PHONE['width']} px: {wider}"
 
 
+def test_the_staff_meeting_and_attendance_pages_are_no_wider_than_a_phone(page, live_server, demo, sign_in):
+    """Their tables scroll in their own boxes, and so do the visually hidden labels inside them (they widened
+    the meeting page to 455 px and the attendance page to 982 px)."""
+    page.set_viewport_size(PHONE)
+    pages = {
+        "meeting": reverse("minutes:meeting-detail", args=[demo.pk]),
+        "attendance": reverse("minutes:attendance", args=[demo.pk]),
+    }
+    sign_in(page, pages["meeting"])
+    widths = {}
+    for name, url in pages.items():
+        page.goto(live_server.url + url)
+        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+    assert widths == {"meeting": PHONE["width"], "attendance": PHONE["width"]}
+    region = page.get_by_role("region", name="Beslutförhet per paragraf")
+    assert (region.get_attribute("tabindex"), region.locator("table").count()) == ("0", 1)
+
+
 def test_the_menu_folds_away_on_a_phone_and_opens_with_its_button(page, live_server, published):
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + reverse("notice-board"))

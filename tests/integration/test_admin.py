@@ -14,6 +14,7 @@ from minutes.models import (
     AdjustmentRound,
     Announcement,
     Approval,
+    ArchiveExport,
     Attendance,
     AttendanceFunction,
     Item,
@@ -46,6 +47,7 @@ MODELS = [
 RECORDS = [
     *(AdjustmentRound, Approval, SealedDocument, AdjustedSnapshot, Announcement, SearchEntry, SealingJob, Preview),
     Notification,
+    ArchiveExport,
 ]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 

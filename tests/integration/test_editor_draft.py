@@ -1,12 +1,16 @@
 """The § editor's draft save and live preview: the lock, nothing stored by a preview, who may, errors at the field."""
 
+import datetime
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
-from minutes.models import Item, Meeting, MeetingStatus
+from committee.models import Person
+from minutes.models import Item, Meeting, MeetingStatus, Motion, MotionKind
 from tests.integration.test_editor import item_post
 
 pytestmark = pytest.mark.django_db
@@ -136,8 +140,8 @@ def test_json_errors_are_plain_json(secretary_client, demo):
     )
 
 
-DRAFT_SAVE = 41  # the § read once with all its parts (14), the save in its transaction, one historical row
-PREVIEW = 18
+DRAFT_SAVE = 27  # the meeting read once, the § with all its parts (13), the save in its transaction, one historical row
+PREVIEW = 17
 
 
 def test_draft_save_and_preview_query_counts_are_fixed(secretary_client, demo, django_assert_num_queries):
@@ -148,3 +152,28 @@ def test_draft_save_and_preview_query_counts_are_fixed(secretary_client, demo, d
     with django_assert_num_queries(PREVIEW):
         previewed = secretary_client.post(preview_url(demo), item_post(item, dnr="RÄKNAD 2"))
     assert (saved.status_code, previewed.status_code) == (200, 200)
+
+
+def draft_state(page: str) -> tuple[str, str]:
+    """The state line beside the § form: its data-state and its text."""
+    found = re.search(r'<span id="draft-state"[^>]*?(?: data-state="(\w+)")?>([^<]*)</span>', page)
+    return found.group(1) or "", found.group(2)
+
+
+def test_the_editor_says_when_it_was_saved_after_an_in_page_action(secretary_client, demo):
+    item = Item.objects.get(meeting=demo, number=10)
+    editor = reverse("minutes:item-edit", args=[demo.pk, 10])
+    assert draft_state(secretary_client.get(editor).content.decode()) == ("", "")
+    backman = Person.objects.get(last_name="Backman")
+    motions = Motion.objects.filter(item=item).count()
+    motion = {"action": "motion", "version": item.version, "motion-kind": MotionKind.APPROVE}
+
+    added = secretary_client.post(editor, motion | {"motion-movers": [backman.pk]}, HTTP_HX_REQUEST="true")
+    now = timezone.localtime()
+    assert (added.status_code, Motion.objects.filter(item=item).count()) == (200, motions + 1)
+    assert draft_state(added.content.decode()) in {
+        ("saved", f"Sparat {at:%H.%M}") for at in (now - datetime.timedelta(minutes=1), now)
+    }
+    # Nothing saved, nothing said: a motion without a mover is refused at its field.
+    refused = secretary_client.post(editor, motion | {"version": item.version + 1}, HTTP_HX_REQUEST="true")
+    assert (Motion.objects.filter(item=item).count(), draft_state(refused.content.decode())) == (motions + 1, ("", ""))

@@ -215,6 +215,75 @@ def test_export_import_export_is_byte_identical_on_an_empty_database(demo, tmp_p
     assert protocol_text(meeting) == text
 
 
+def by_time_and_pending(meeting: Meeting) -> None:
+    """§§ with start times, a substitute present by the clock, one given §§ that are not added yet."""
+    Item.objects.filter(meeting=meeting, number=1).update(started_at=datetime.time(18, 0))
+    Item.objects.filter(meeting=meeting, number=6).update(started_at=datetime.time(19, 10, 30))
+    Attendance.objects.create(
+        meeting=meeting,
+        person=person("Dahl"),
+        function=AttendanceFunction.NON_SERVING,
+        from_time=datetime.time(18, 30),
+        to_time=datetime.time(19, 45),
+        position=22,
+    )
+    Attendance.objects.create(
+        meeting=meeting,
+        person=person("Strand"),
+        function=AttendanceFunction.NON_SERVING,
+        pending_from_number=14,
+        pending_to_number=15,
+        position=23,
+    )
+
+
+def test_attendance_times_pending_numbers_and_start_times_round_trip(demo, tmp_path):
+    by_time_and_pending(demo)
+    first = export(demo, tmp_path / "first.json")
+    document = json.loads(first)
+    rows = {row["person"]: row for row in document["meeting"]["attendance"]}
+    uid = uids(document)
+    times = ("from_time", "to_time", "pending_from_number", "pending_to_number")
+    assert [{key: rows[uid[name]][key] for key in times} for name in ("Dahl", "Strand", "Ekdahl")] == [
+        {"from_time": "18:30", "to_time": "19:45", "pending_from_number": None, "pending_to_number": None},
+        {"from_time": None, "to_time": None, "pending_from_number": 14, "pending_to_number": 15},
+        {"from_time": None, "to_time": None, "pending_from_number": None, "pending_to_number": None},
+    ]
+    assert [item["started_at"] for item in document["meeting"]["items"]][:6] == [
+        "18:00",
+        None,
+        None,
+        None,
+        None,
+        "19:10:30",
+    ]
+    wipe()
+
+    meeting = import_meeting(first)
+    stored = {
+        row.person.last_name: (row.from_time, row.to_time, row.pending_from_number, row.pending_to_number)
+        for row in Attendance.objects.filter(meeting=meeting).select_related("person")
+    }
+    assert (stored["Dahl"], stored["Strand"]) == (
+        (datetime.time(18, 30), datetime.time(19, 45), None, None),
+        (None, None, 14, 15),
+    )
+    started = dict(Item.objects.filter(meeting=meeting).values_list("number", "started_at"))
+    assert (started[1], started[2], started[6]) == (datetime.time(18, 0), None, datetime.time(19, 10, 30))
+    assert export(meeting, tmp_path / "second.json") == first
+
+
+def test_a_file_without_times_or_pending_numbers_is_read_as_having_none(document):
+    for row in document["meeting"]["attendance"]:
+        for key in ("from_time", "to_time", "pending_from_number", "pending_to_number"):
+            del row[key]
+    for item in document["meeting"]["items"]:
+        del item["started_at"]
+    meeting = import_meeting(json.dumps(document, ensure_ascii=False))
+    assert list(Attendance.objects.filter(meeting=meeting).exclude(from_time=None, pending_from_number=None)) == []
+    assert list(Item.objects.filter(meeting=meeting).exclude(started_at=None)) == []
+
+
 def test_file_carries_the_vote_recusal_statements_ranges_and_wordings(demo):
     document = json.loads(export_meeting(demo))
     uid = uids(document)
