@@ -25,6 +25,7 @@ from minutes.models.procedure import (
     PropositionKind,
     Tally,
 )
+from minutes.models.published import PublishedFile
 from minutes.models.statements import (
     Recusal,
     Reservation,
@@ -65,6 +66,7 @@ __all__ = [
     "MotionMover",
     "Proposition",
     "PropositionKind",
+    "PublishedFile",
     "Recusal",
     "Reservation",
     "ReservationMember",
