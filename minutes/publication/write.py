@@ -230,6 +230,8 @@ def _write(meeting: Meeting, site: str, path: str, encoding: str, known: Publish
 
 def publish_announced(meeting_id: int) -> int:
     """The worker's step after sealing: publish the meeting if it is announced; how many files were written."""
+    if not origin():
+        return 0
     meeting = Meeting.objects.select_related("committee").get(pk=meeting_id)
     try:
         with transaction.atomic():  # a failure here leaves the caller's transaction usable
