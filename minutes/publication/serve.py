@@ -82,12 +82,10 @@ def answer(request: HttpRequest, variant: Variant) -> HttpResponse:
         response["Cache-Control"] = "public, max-age=300"
         return response
     else:
-        response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+        response = PublishedFileResponse(_open(name), content_type=content_type)
         response["Content-Length"] = str(size)
     for header, value in headers.items():
         response[header] = value
-    if "Content-Disposition" not in headers and "Content-Disposition" in response:
-        del response["Content-Disposition"]  # FileResponse names the stored file; the page did not
     if response.status_code == 304:
         for header in ("Content-Type", "Content-Length"):
             if header in response:
@@ -98,6 +96,21 @@ def answer(request: HttpRequest, variant: Variant) -> HttpResponse:
     if encoding:
         patch_vary_headers(response, ["Accept-Encoding"])
     return response
+
+
+class PublishedFileResponse(FileResponse):
+    """A FileResponse whose headers are the published ones: it guesses no type and names no file (as WhiteNoise's)."""
+
+    def set_headers(self, filelike) -> None:
+        pass
+
+
+def _open(name: str):
+    """The stored file, opened directly when it is on this machine's disk (then sent with sendfile)."""
+    try:
+        return open(default_storage.path(name), "rb")  # closed by the response
+    except NotImplementedError:  # object storage has no local path
+        return default_storage.open(name, "rb")
 
 
 class PublishedFileMiddleware:
