@@ -16,9 +16,9 @@ storage's own URL of the file (object storage), for the identity representation.
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.utils.cache import patch_vary_headers
@@ -33,7 +33,39 @@ REMEMBER_SECONDS = 60
 REMEMBER_MAX = 20_000
 BEST_FIRST = ("br", "gzip", "")
 
-Variant = tuple[str, str, str, str, int, dict]  # encoding, name, sha256, content type, size, headers
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One published representation, with its headers made once, as the response stores them."""
+
+    encoding: str
+    name: str
+    etag: str
+    content_type: str
+    local: str | None  # its path on this machine's disk, or None in object storage
+    headers: dict[str, tuple[str, str]]  # lower-case name -> (name, value), a 200's
+    not_modified: dict[str, tuple[str, str]]  # the same for a 304: no type, no length
+
+    @classmethod
+    def of(cls, encoding: str, name: str, sha256: str, content_type: str, size: int, headers: dict) -> "Variant":
+        etag = f'"{sha256}"'
+        made = HttpResponse(content_type=content_type)  # Django checks and encodes each header once, here
+        for header, value in headers.items():
+            made[header] = value
+        if encoding:
+            made["Content-Encoding"] = encoding
+            patch_vary_headers(made, ["Accept-Encoding"])
+        made["Content-Length"] = str(size)
+        made["ETag"] = etag
+        full = dict(made.headers._store)
+        bare = {key: value for key, value in full.items() if key not in ("content-type", "content-length")}
+        try:
+            local = default_storage.path(name)
+        except NotImplementedError:  # object storage has no local path
+            local = None
+        return cls(encoding, name, etag, content_type, local, full, bare)
+
+
 _remembered: dict[tuple[str, str], tuple[float, tuple[Variant, ...]]] = {}
 
 
@@ -45,7 +77,8 @@ def variants(site: str, path: str) -> tuple[Variant, ...]:
     if found is not None and found[0] > now:
         return found[1]
     rows = tuple(
-        PublishedFile.objects.filter(origin=site, path=path).values_list(
+        Variant.of(*row)
+        for row in PublishedFile.objects.filter(origin=site, path=path).values_list(
             "encoding", "name", "sha256", "content_type", "size", "headers"
         )
     )
@@ -61,7 +94,9 @@ def forget() -> None:
 
 
 def choose(request: HttpRequest, found: tuple[Variant, ...], *, redirect: bool) -> Variant | None:
-    by_coding = {variant[0]: variant for variant in found}
+    if len(found) == 1 and not found[0].encoding:  # a page or a PDF: one representation
+        return found[0]
+    by_coding = {variant.encoding: variant for variant in found}
     for coding in ("",) if redirect else BEST_FIRST:
         if coding in by_coding and (not coding or accepts(request, coding)):
             return by_coding[coding]
@@ -69,32 +104,25 @@ def choose(request: HttpRequest, found: tuple[Variant, ...], *, redirect: bool) 
 
 
 def answer(request: HttpRequest, variant: Variant) -> HttpResponse:
-    encoding, name, sha256, content_type, size, headers = variant
-    etag = f'"{sha256}"'
     accel = settings.PARAGRAF_PUBLISHED_ACCEL
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    if variant.etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponseNotModified()
-    elif accel.startswith("x-accel:"):
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = accel.removeprefix("x-accel:") + name
-    elif accel == "redirect":
-        response = HttpResponseRedirect(default_storage.url(name))
+        response.headers._store.update(variant.not_modified)
+        return response
+    if accel == "redirect":
+        response = HttpResponseRedirect(default_storage.url(variant.name))
         response["Cache-Control"] = "public, max-age=300"
         return response
-    else:
-        response = PublishedFileResponse(_open(name), content_type=content_type)
-        response["Content-Length"] = str(size)
-    for header, value in headers.items():
-        response[header] = value
-    if response.status_code == 304:
-        for header in ("Content-Type", "Content-Length"):
-            if header in response:
-                del response[header]
-    elif encoding:
-        response["Content-Encoding"] = encoding
-    response["ETag"] = etag
-    if encoding:
-        patch_vary_headers(response, ["Accept-Encoding"])
+    if accel.startswith("x-accel:"):
+        response = HttpResponse()
+        response.headers._store.update(variant.headers)
+        del response["Content-Length"]  # nginx sends the file and its length
+        response["X-Accel-Redirect"] = accel.removeprefix("x-accel:") + variant.name
+        return response
+    handle = open(variant.local, "rb") if variant.local else default_storage.open(variant.name, "rb")  # noqa: SIM115
+    response = PublishedFileResponse(handle)
+    # The headers were checked and encoded by Django when the variant was made: set as they are stored.
+    response.headers._store.update(variant.headers)
     return response
 
 
@@ -103,14 +131,6 @@ class PublishedFileResponse(FileResponse):
 
     def set_headers(self, filelike) -> None:
         pass
-
-
-def _open(name: str):
-    """The stored file, opened directly when it is on this machine's disk (then sent with sendfile)."""
-    try:
-        return open(default_storage.path(name), "rb")  # closed by the response
-    except NotImplementedError:  # object storage has no local path
-        return default_storage.open(name, "rb")
 
 
 class PublishedFileMiddleware:
@@ -130,10 +150,11 @@ class PublishedFileMiddleware:
             or not settings.PARAGRAF_SITE_URL
         ):
             return None
-        try:
-            site = f"{request.scheme}://{request.get_host()}"
-        except DisallowedHost:
-            return None  # Django answers it with a 400 as always
+        # Files are written for PARAGRAF_SITE_URL: a request to another host (one that Django
+        # would refuse included, which it then answers with a 400) goes on to Django.
+        site = f"{request.scheme}://{request._get_raw_host()}"  # get_host() without its validation
+        if site != settings.PARAGRAF_SITE_URL:
+            return None
         found = variants(site, path)
         if not found or not canonical(request):
             return None
@@ -141,6 +162,6 @@ class PublishedFileMiddleware:
         variant = choose(request, found, redirect=redirect)
         if variant is None:
             return None
-        if variant[3].startswith("text/html") and settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if variant.content_type.startswith("text/html") and settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None  # the header may show who is signed in: the view answers
         return answer(request, variant)
