@@ -6,7 +6,7 @@ The bench builds a database of its own (`paragraf_bench_published_<random>`, ben
 at the end) and a temporary PARAGRAF_VAR_DIR: the demo and one meeting of 40 §§ (bench/synthetic.py),
 adjusted, sealed and announced in this process, with PARAGRAF_SITE_URL set to the address gunicorn
 will listen on, so that the worker's step (`jobs.run_queued()`) writes the published files. The
-meeting page and its protokoll.pdf are fetched once, and the same bytes are written into the static
+meeting page, its protokoll.pdf and its sealed-file URL are fetched once, and the same bytes are written into the static
 files, served by the same gunicorn through whitenoise (the ceiling). gunicorn starts with
 bench/gunicorn_bare.conf.py (`--workers` sync workers, no access log, DJANGO_DEBUG=0, the cache in
 the database). Each URL gets `--clients` threads for `--seconds` (bench/portal_bench.py's `load`),
@@ -89,11 +89,12 @@ def bench(args: argparse.Namespace, port: int) -> int:
     pdf_path = f"{page_path}protokoll.pdf"
     published = {f.path: f for f in PublishedFile.objects.filter(meeting=meeting, encoding="")}
     assert {page_path, pdf_path} <= set(published), sorted(published)
+    sealed_path = f"/forseglat/{published[pdf_path].sha256}.pdf"  # the secretariat's link to the same file
     static = Path(settings.STATIC_ROOT) / "bench"
     static.mkdir(parents=True, exist_ok=True)
     client = Client(HTTP_HOST=f"127.0.0.1:{port}")
     pairs = []
-    for path, name in ((page_path, "meeting.html"), (pdf_path, "protokoll.pdf")):
+    for path, name in ((page_path, "meeting.html"), (pdf_path, "protokoll.pdf"), (sealed_path, "sealed.pdf")):
         response = client.get(path)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert response["ETag"] == f'"{published[path].sha256}"', "not served from the published file"
