@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from minutes.models import Announcement, DocumentKind, Meeting, MeetingStatus, PublishedFile
+from minutes.oparl.addresses import bodies
 
 logger = logging.getLogger(__name__)
 
@@ -163,13 +164,8 @@ def addresses(meeting: Meeting) -> list[str]:
 
 def oparl_addresses(meeting: Meeting, site: str) -> list[str]:
     """The OParl objects the meeting owns: itself, and the §§, consultations and files it names."""
-    slug = None
     root = f"{site}{reverse('oparl:root')}"
-    from minutes.oparl.addresses import bodies
-
-    for body in bodies():
-        if meeting.committee_id in body.committee_ids:
-            slug = body.slug
+    slug = next((body.slug for body in bodies() if meeting.committee_id in body.committee_ids), None)
     if slug is None:
         return []
     own = f"{reverse('oparl:root')}body/{slug}/meeting/{meeting.pk}"
