@@ -108,6 +108,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An announced protocol's pages, PDFs and OParl objects, answered from the files written at its announcement.
+    "minutes.publication.serve.PublishedFileMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minutes.portal.locale.PortalLocaleMiddleware",
     "committee.nul_bytes.RefuseNulBytes",  # before anything that queries with the path, the query or a cookie
@@ -306,6 +308,19 @@ PARAGRAF_SITE_URL = site_url_from_env()
 
 # The OParl API's license and contact (System and Body). Decisions and other documents of a
 # Swedish authority are free of copyright (upphovsrättslagen 9 §), hence CC0 unless set.
+# How published files leave (minutes/publication/serve.py): "" this process sends them,
+# "x-accel:/prefix/" nginx does (X-Accel-Redirect), "redirect" a 302 to the storage's URL.
+PARAGRAF_PUBLISHED_ACCEL = env_str("PARAGRAF_PUBLISHED_ACCEL")
+if PARAGRAF_PUBLISHED_ACCEL and not (
+    PARAGRAF_PUBLISHED_ACCEL == "redirect"
+    or (PARAGRAF_PUBLISHED_ACCEL.startswith("x-accel:/") and PARAGRAF_PUBLISHED_ACCEL.endswith("/"))
+):
+    raise ImproperlyConfigured(
+        f"PARAGRAF_PUBLISHED_ACCEL must be empty, redirect or x-accel:/prefix/, not {PARAGRAF_PUBLISHED_ACCEL!r}"
+    )
+# How often each worker re-reads every published file against its checksum (0: never).
+PARAGRAF_PUBLISHED_VERIFY_HOURS = env_int("PARAGRAF_PUBLISHED_VERIFY_HOURS", 24)
+
 PARAGRAF_OPARL_LICENSE = env_str("PARAGRAF_OPARL_LICENSE", "https://creativecommons.org/publicdomain/zero/1.0/")
 PARAGRAF_OPARL_CONTACT_EMAIL = env_str("PARAGRAF_OPARL_CONTACT_EMAIL")
 PARAGRAF_OPARL_CONTACT_NAME = env_str("PARAGRAF_OPARL_CONTACT_NAME")

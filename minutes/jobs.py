@@ -26,6 +26,7 @@ from django.tasks import task, task_backends
 from django.utils import timezone
 
 from minutes.models import AdjustmentRound, DocumentKind, JobState, JobStep, Preview, SealingJob
+from minutes.publication.write import publish_announced
 
 logger = logging.getLogger(__name__)
 
@@ -125,12 +126,14 @@ def run(job_id: int, *, worker: str | None = None) -> str:
             progress(JobStep.RENDERING)  # each step is committed at once, for the page to show
             adjustment.seal_document(job.round, kind, numbers, progress=progress)
         _beat(job, worker, state=JobState.DONE, step=JobStep.FINISHED, done=len(documents), finished_at=timezone.now())
-        return "done"
     except LostJob:
         return "lost"
     except Exception as error:
         logger.exception("Sealing job %s failed (attempt %s)", job.pk, job.attempts)
         return _fail(job, worker, reason=str(error) or type(error).__name__)
+    # What the announcement published gets its files now that its PDFs are sealed (publication.write).
+    publish_announced(job.round.meeting_id)
+    return "done"
 
 
 def run_queued() -> int:

@@ -26,6 +26,7 @@ from minutes.models.procedure import (
     PropositionKind,
     Tally,
 )
+from minutes.models.published import PublishedFile
 from minutes.models.statements import (
     Recusal,
     Reservation,
@@ -67,6 +68,7 @@ __all__ = [
     "MotionMover",
     "Proposition",
     "PropositionKind",
+    "PublishedFile",
     "Recusal",
     "Reservation",
     "ReservationMember",

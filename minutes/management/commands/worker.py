@@ -4,17 +4,21 @@ django-tasks-db leaves the task of a killed worker marked as running for ever. P
 carry their own heartbeat, so between batches this worker queues again the jobs whose worker
 stopped beating (`minutes.jobs.requeue_stalled`); the job's claim keeps a job from running twice.
 It also sends the reminders before the legal deadlines (`minutes.notifications`), at most once a
-minute; their unique keys keep two workers from sending one twice.
+minute; their unique keys keep two workers from sending one twice. Every
+PARAGRAF_PUBLISHED_VERIFY_HOURS it re-reads the published files and repairs those that no longer
+match their checksum (`minutes.publication.verify`).
 """
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from minutes import jobs, notifications
+from minutes.publication.verify import verify_published
 
 REMINDER_SECONDS = 60  # how often the reminders due are looked for
 
@@ -29,6 +33,8 @@ class Command(BaseCommand):
     def handle(self, *, interval: float, batch: bool, verbosity: int, **options) -> None:
         worker_id = f"{jobs.worker_name()}:{get_random_string(6)}"
         reminded_at = None
+        verified_at = time.monotonic()  # the first check a period after the start
+        verify_seconds = settings.PARAGRAF_PUBLISHED_VERIFY_HOURS * 3600
         while True:
             close_old_connections()
             if reminded_at is None or time.monotonic() - reminded_at >= REMINDER_SECONDS:
@@ -36,6 +42,12 @@ class Command(BaseCommand):
                 reminded = notifications.send_due_reminders()
                 if reminded and verbosity:
                     self.stdout.write(f"Sent {reminded} reminder(s) of a deadline.")
+            if verify_seconds and time.monotonic() - verified_at >= verify_seconds:
+                verified_at = time.monotonic()
+                checked = verify_published(repair=True)
+                if checked.broken and verbosity:
+                    repaired, broken = len(checked.repaired), len(checked.broken)
+                    self.stdout.write(f"Repaired {repaired} of {broken} broken published file(s).")
             handed = jobs.requeue_stalled()
             if handed and verbosity:
                 self.stdout.write(f"Queued again {handed} job(s) of a worker that stopped.")
