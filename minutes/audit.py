@@ -17,6 +17,8 @@ from committee.models import Person
 from minutes.models import (
     Adjuster,
     AdjustmentRound,
+    AgendaDocument,
+    AgendaItem,
     Announcement,
     Approval,
     Attendance,
@@ -52,9 +54,11 @@ PARENT = {
     Approval: "round_id",
     SealedDocument: "meeting_id",
     Announcement: "meeting_id",
+    AgendaItem: "meeting_id",
+    AgendaDocument: "agenda_item_id",
 }
 CHILDREN = {Motion: MotionMover, Proposition: Ballot, Reservation: ReservationMember, Statement: StatementAuthor}
-OF_MEETING = (Attendance, Adjuster, AdjustmentRound, SealedDocument, Announcement)
+OF_MEETING = (Attendance, Adjuster, AdjustmentRound, SealedDocument, Announcement, AgendaItem)
 OF_ITEM = (Motion, Proposition, Recusal, Reservation, Statement)
 NOT_SHOWN = {"id", "position", "round_id", "numbers", "snapshot_sha256", "file", "size"}
 
@@ -133,6 +137,7 @@ def _history_of(meeting: Meeting) -> dict[type[models.Model], list]:
     for model in OF_MEETING:
         rows[model] = read(model, meeting_id=meeting.pk)
     rows[Approval] = read(Approval, round_id__in={row.id for row in rows[AdjustmentRound]})
+    rows[AgendaDocument] = read(AgendaDocument, agenda_item_id__in={row.id for row in rows[AgendaItem]})
     return rows
 
 
@@ -158,7 +163,7 @@ def _item_of(rows: dict):
             return owner[parent_of[model]].get(getattr(row, PARENT[model]))
         if model is Approval or model is SealedDocument or model is Announcement:
             return owner[AdjustmentRound].get(row.round_id)
-        return None
+        return None  # the agenda and its documents belong to the meeting, not to a §
 
     return item_of
 
@@ -247,4 +252,6 @@ def _subject(model, row, names, items) -> str:
         return _("immediate adjustment") if row.item_id else _("adjustment of the protocol")
     if model is Announcement:
         return formats.localize(row.posted_on)
+    if model is AgendaItem or model is AgendaDocument:
+        return row.title
     return ""

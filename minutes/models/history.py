@@ -8,6 +8,7 @@ row or through simple-history's bulk helpers; `minutes.audit` reads the rows bac
 from simple_history import register
 
 from minutes.models.adjustment import AdjustmentRound, Announcement, Approval, SealedDocument
+from minutes.models.agenda import AgendaDocument, AgendaItem
 from minutes.models.item import Item
 from minutes.models.meeting import Adjuster, Attendance, Meeting
 from minutes.models.procedure import Ballot, Motion, MotionMover, Proposition
@@ -35,6 +36,8 @@ TRACKED = (
     Approval,
     SealedDocument,
     Announcement,
+    AgendaItem,
+    AgendaDocument,
 )
 
 for model in TRACKED:
