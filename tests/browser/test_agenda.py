@@ -170,7 +170,7 @@ def test_the_secretary_builds_the_agenda_and_makes_the_paragraphs_a_citizen_sees
     assert citizen.request.get(live_server.url + hidden).status == 404
     citizen.context.close()
     print(
-        f"\nAgenda of 3 items with a document each: {counter.clicks} clicks, {counter.fields} fields, "
+        f"\nAgenda of 3 items with a document each, then the §§: {counter.clicks} clicks, {counter.fields} fields, "
         f"{counter.uploads} uploads"
     )
 

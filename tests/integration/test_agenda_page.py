@@ -220,3 +220,37 @@ def test_another_committees_secretary_sees_neither_the_page_nor_the_files(client
     assert client.get(file_url).status_code == 404
     assert client.post(reverse("minutes:agenda-add", args=[meeting.pk]), item_post()).status_code == 403
     assert AgendaItem.objects.count() == 1
+
+
+def agenda_of(meeting: Meeting, size: int) -> None:
+    """`size` items, each with a document, every other one confidential."""
+    for n in range(size):
+        secret = n % 2 == 1
+        agenda_item = add_agenda_item(
+            meeting, title=f"Punkt {n}", confidential=secret, secrecy_ground="OSL 26 kap. 1 §" if secret else ""
+        )
+        store_document(
+            agenda_item,
+            upload=upload(pdf_bytes()),
+            title=f"Handling {n}",
+            date=datetime.date(2026, 12, 1),
+            confidential=False,
+        )
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_agenda_page_reads_a_fixed_number_of_queries(secretary, meeting, size, django_assert_num_queries):
+    agenda_of(meeting, size)
+    url = reverse("minutes:agenda-page", args=[meeting.pk])
+    secretary.get(url)  # session and user warm
+    with django_assert_num_queries(7):
+        secretary.get(url)
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_public_agenda_reads_a_fixed_number_of_queries(client, meeting, size, django_assert_num_queries):
+    agenda_of(meeting, size)
+    url = reverse("portal:agenda", args=[meeting.committee.slug, meeting.year, meeting.number])
+    with django_assert_num_queries(3):
+        response = client.get(url)
+    assert response.status_code == 200
