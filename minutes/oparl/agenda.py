@@ -222,3 +222,67 @@ def document_detail(body: Body, links: Links, pk: int) -> dict:
         raise NotFound(f"no public document {pk}")
     item = next(i for i in entry.items if i.pk == document.agenda_item_id)
     return document_object(links, entry, item, next(d for d in item.documents.all() if d.pk == pk))
+
+
+# Papers: a matter on a coming agenda whose Dnr no published § has yet
+
+
+REPORT_TITLE = "tjänsteutlåtande"
+
+
+def _planned_matters(body: Body, published: set[str], dnr: str | None = None) -> dict[str, list]:
+    """Each Dnr of the coming agendas not among `published`, with its (entry, item) pairs in agenda order."""
+    found: dict[str, list] = {}
+    for entry in planned(body).values():
+        for item in entry.items:
+            for number in item.dnrs:
+                if number not in published and (dnr is None or number == dnr):
+                    found.setdefault(number, []).append((entry, item))
+    return found
+
+
+def paper_object(links: Links, dnr: str, uses: list) -> dict:
+    from minutes.oparl.matters import paper_key  # matters imports this module
+
+    files = [document_object(links, entry, item, document) for entry, item in uses for document in item.documents.all()]
+    entry, item = uses[-1]
+    paper = {
+        "id": links("paper", paper_key(dnr)),
+        "type": OPARL + "Paper",
+        "body": links.body(),
+        "name": item.title,
+        "reference": dnr,
+        "paperType": "Ärende",
+    }
+    reports = [file for file in files if file["name"].lower().startswith(REPORT_TITLE)]
+    if reports:
+        paper["date"] = reports[0]["date"]
+        paper["mainFile"] = reports[0]
+    others = [file for file in files if file not in reports[:1]]
+    if others:
+        paper["auxiliaryFile"] = others
+    paper["underDirectionOf"] = list(dict.fromkeys(links("committee", e.meeting.committee_id) for e, _i in uses))
+    paper["created"] = stamp(min(i.created_at for _e, i in uses))
+    paper["modified"] = stamp(max(e.times.modified for e, _i in uses))
+    paper["web"] = _web(links, entry)
+    return paper
+
+
+def paper_part(body: Body, links: Links, query: ListQuery, published: set[str]) -> Part:
+    papers = [paper_object(links, dnr, uses) for dnr, uses in _planned_matters(body, published).items()]
+    return memory_part(
+        [
+            paper
+            for paper in papers
+            if query.admits(
+                datetime.datetime.fromisoformat(paper["created"]), datetime.datetime.fromisoformat(paper["modified"])
+            )
+        ]
+    )
+
+
+def paper_detail(body: Body, links: Links, dnr: str) -> dict:
+    uses = _planned_matters(body, set(), dnr).get(dnr)
+    if not uses:
+        raise NotFound(f"no matter with Dnr {dnr!r}")
+    return paper_object(links, dnr, uses)

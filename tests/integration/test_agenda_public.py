@@ -22,7 +22,8 @@ SECRET_TITLE = "SEKRETESS-PUNKT-9912"
 SECRET_DOCUMENT = "HEMLIG-HANDLING-4471"
 WITHDRAWN_TITLE = "UTGÅNGEN-PUNKT-3310"
 OLD_VERSION = "GAMMAL-VERSION-2208"
-SECRETS = (SECRET_TITLE, SECRET_DOCUMENT, WITHDRAWN_TITLE, OLD_VERSION, "OSL 26 kap. 1 §")
+SECRET_DNR = "9.9-999/2026"
+SECRETS = (SECRET_TITLE, SECRET_DOCUMENT, WITHDRAWN_TITLE, OLD_VERSION, "OSL 26 kap. 1 §", SECRET_DNR)
 
 
 def document(agenda_item, title: str, *, confidential: bool = False, replaces=None) -> AgendaDocument:
@@ -54,7 +55,9 @@ def coming(settings, tmp_path) -> Meeting:
     old = document(budget, OLD_VERSION)
     document(budget, "Tjänsteutlåtande", replaces=old)
     document(budget, SECRET_DOCUMENT, confidential=True)
-    secret = add_agenda_item(meeting, title=SECRET_TITLE, confidential=True, secrecy_ground="OSL 26 kap. 1 §")
+    secret = add_agenda_item(
+        meeting, title=SECRET_TITLE, dnrs=[SECRET_DNR], confidential=True, secrecy_ground="OSL 26 kap. 1 §"
+    )
     document(secret, "Utredning")
     gone = add_agenda_item(meeting, title=WITHDRAWN_TITLE)
     document(gone, "Bilaga")
@@ -165,7 +168,7 @@ def test_oparl_carries_the_coming_meeting_with_its_public_agenda_and_files(clien
     ]
     errors += [e.message for e in extension_validators()[0].iter_errors(item)]
     assert errors == []
-    for path in ("meetings", "agenda-items", "files", f"meeting/{coming.pk}"):
+    for path in ("meetings", "agenda-items", "files", "papers", f"meeting/{coming.pk}"):
         status, found = oparl(client, path)
         assert status == 200
         assert_no_secret(json.dumps(found, ensure_ascii=False))
@@ -182,3 +185,19 @@ def test_oparl_has_no_address_for_a_confidential_or_withdrawn_item_or_document(c
         *(f"document/{d.pk}" for d in AgendaDocument.objects.exclude(title="Tjänsteutlåtande")),
     ):
         assert (path, oparl(client, path)[0]) == (path, 404)
+    assert oparl(client, f"paper/{SECRET_DNR}")[0] == 404
+
+
+def test_oparl_serves_a_paper_for_a_matter_on_the_coming_agenda(client, coming):
+    status, papers = oparl(client, "papers")
+    (paper,) = papers["data"]
+
+    assert (status, paper["reference"], paper["name"], paper["mainFile"]["name"]) == (
+        200,
+        "1.1-12/2026",
+        "Budget 2027",
+        "Tjänsteutlåtande",
+    )
+    assert "auxiliaryFile" not in paper  # the confidential document and the replaced version are left out
+    assert [e.message for e in VALIDATORS["Paper"].iter_errors(paper)] == []
+    assert client.get(paper["id"]).json() == paper

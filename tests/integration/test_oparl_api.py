@@ -526,7 +526,7 @@ LIST_QUERIES = {
     "meetings": 11,  # one of them looks for coming meetings with a public agenda (minutes.oparl.agenda)
     "agenda-items": 11,
     "consultations": 6,
-    "papers": 6,
+    "papers": 7,
     "files": 9,
     "locations": 4,
     "legislative-terms": 3,
@@ -537,7 +537,7 @@ UNFROZEN = {
     "meetings": 24,
     "agenda-items": 24,
     "consultations": 7,
-    "papers": 7,
+    "papers": 8,
     "files": 10,
     "locations": 5,
 }
