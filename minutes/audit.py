@@ -233,6 +233,8 @@ def _value(field: models.Field, value, names, items) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, list):  # an agenda item's Dnr
+        return ", ".join(str(part) for part in value) or "—"
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return formats.localize(value)
     return str(value)

@@ -86,6 +86,9 @@ def test_items_move_up_and_down_and_withdraw_with_the_time(secretary, meeting):
     assert b.withdrawn_at is not None
     page = secretary.get(reverse("minutes:agenda-page", args=[meeting.pk])).content.decode()
     assert "utgått" in page
+    trail = secretary.get(reverse("minutes:audit-trail", args=[meeting.pk])).content.decode()
+    assert trail.count("Dagordningspunkt") >= 4  # three added, one withdrawn, and the moves
+    assert "<dt>Utgått</dt>" in trail  # the withdrawal, with its time
 
 
 def test_the_opening_items_come_first_and_only_once(secretary, meeting):
