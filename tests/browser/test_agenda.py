@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, Page
 
+from minutes.agenda.documents import store_document
+from minutes.agenda.items import add_agenda_item
 from minutes.models import AgendaDocument, Meeting
-from tests.agenda_files import pdf_bytes
+from tests.agenda_files import pdf_bytes, upload
 from tests.browser.conftest import swedish_context
+from tests.browser.test_axe import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -199,3 +203,18 @@ def test_time_and_clicks_to_build_a_fifteen_item_agenda(browser: Browser, sign_i
         f"\n15-item agenda, one PDF each, then the §§: {elapsed:.1f} s in Chromium (machine shared), "
         f"{counter.clicks} clicks, {counter.fields} fields typed, {counter.uploads} uploads"
     )
+
+
+def test_the_agenda_pages_have_no_serious_accessibility_violations(page: Page, live_server, sign_in, coming):
+    agenda_item = add_agenda_item(coming, title="Verksamhetsplan 2027", dnrs=["1.1-301/2026"], proposal="Godkänn.")
+    store_document(
+        agenda_item, upload=upload(pdf_bytes()), title="Tjänsteutlåtande", date=coming.date, confidential=False
+    )
+    staff = [
+        reverse("minutes:agenda-page", args=[coming.pk]),
+        reverse("minutes:agenda-item", args=[coming.pk, agenda_item.pk]),
+    ]
+    sign_in(page, staff[0])
+    for url in [*staff, reverse("portal:agenda", args=[coming.committee.slug, coming.year, coming.number])]:
+        page.goto(live_server.url + url)
+        assert_accessible(page)
