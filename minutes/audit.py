@@ -196,6 +196,8 @@ def _account(user) -> str:
 
 def _shown_fields(model) -> list[models.Field]:
     skip = NOT_SHOWN | {PARENT.get(model, "")}
+    if model is AgendaItem:
+        skip -= {"position"}  # the agenda's order is the secretary's to set, and its changes are recorded
     return [
         field
         for field in model._meta.concrete_fields

@@ -89,6 +89,7 @@ def test_items_move_up_and_down_and_withdraw_with_the_time(secretary, meeting):
     trail = secretary.get(reverse("minutes:audit-trail", args=[meeting.pk])).content.decode()
     assert trail.count("Dagordningspunkt") >= 4  # three added, one withdrawn, and the moves
     assert "<dt>Utgått</dt>" in trail  # the withdrawal, with its time
+    assert "<dt>Ordning</dt><dd><del>2</del> → <ins>1</ins></dd>" in trail  # B moved up
 
 
 def test_the_opening_items_come_first_and_only_once(secretary, meeting):
