@@ -63,7 +63,11 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
         return agenda_page(request, pk, form=form)
-    agenda_item = agenda_items.add_agenda_item(meeting, **form.cleaned_data)
+    try:
+        agenda_item = agenda_items.add_agenda_item(meeting, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return agenda_page(request, pk, form=form)
     messages.success(request, _("Added item %(position)s: %(title)s.") % vars(agenda_item))
     return redirect("minutes:agenda-item", meeting.pk, agenda_item.pk)
 

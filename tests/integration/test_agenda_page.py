@@ -258,3 +258,18 @@ def test_the_public_agenda_reads_a_fixed_number_of_queries(client, meeting, size
     with django_assert_num_queries(3):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_meeting_sent_for_adjustment_shows_its_agenda_and_changes_nothing(secretary, meeting):
+    agenda_item = add_agenda_item(meeting, title="Budget 2027")
+    Meeting.objects.filter(pk=meeting.pk).update(status="locked")
+
+    page = secretary.get(reverse("minutes:agenda-page", args=[meeting.pk])).content.decode()
+    added = secretary.post(reverse("minutes:agenda-add", args=[meeting.pk]), item_post())
+    edited = secretary.post(
+        reverse("minutes:agenda-item", args=[meeting.pk, agenda_item.pk]), {"form": "item", "title": "Inbrott"}
+    )
+
+    assert "Föredragningslistan kan inte längre ändras: protokollet har skickats för justering." in page
+    assert "Lägg till punkten" not in page
+    assert (added.status_code, edited.status_code, titles(meeting)) == (403, 403, ["Budget 2027"])
