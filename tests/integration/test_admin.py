@@ -12,6 +12,7 @@ from minutes.models import (
     AdjustedSnapshot,
     Adjuster,
     AdjustmentRound,
+    AgendaDocument,
     Announcement,
     Approval,
     Attendance,
@@ -46,6 +47,7 @@ MODELS = [
 RECORDS = [
     *(AdjustmentRound, Approval, SealedDocument, AdjustedSnapshot, Announcement, SearchEntry, SealingJob, Preview),
     Notification,
+    AgendaDocument,  # checked and stored whole by minutes.agenda.documents
 ]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 
