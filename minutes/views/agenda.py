@@ -132,7 +132,7 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     agenda_item = get_object_or_404(AgendaItem.objects.select_related("item"), pk=item_pk, meeting=meeting)
     editable = can_edit_meeting(request.user, meeting)
     form = AgendaItemForm(initial=AgendaItemForm.initial_of(agenda_item))
-    document_form, replace_forms = DocumentForm(), {}
+    document_form, replace_forms = DocumentForm(prefix="doc"), {}
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -148,7 +148,7 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                     messages.success(request, _("The item is saved."))
                     return redirect("minutes:agenda-item", meeting.pk, agenda_item.pk)
         elif what == "document":
-            document_form = DocumentForm(request.POST, request.FILES)
+            document_form = DocumentForm(request.POST, request.FILES, prefix="doc")
             if document_form.is_valid() and _store(request, agenda_item, document_form):
                 return redirect("minutes:agenda-item", meeting.pk, agenda_item.pk)
         elif what == "replace":

@@ -112,7 +112,13 @@ def test_an_upload_that_is_not_a_pdf_comes_back_with_the_message_at_the_field(se
     url = reverse("minutes:agenda-item", args=[meeting.pk, agenda_item.pk])
 
     response = secretary.post(
-        url, {"form": "document", "title": "Tjänsteutlåtande", "date": "2026-12-01", "file": upload(b"Hej", "a.txt")}
+        url,
+        {
+            "form": "document",
+            "doc-title": "Tjänsteutlåtande",
+            "doc-date": "2026-12-01",
+            "doc-file": upload(b"Hej", "a.txt"),
+        },
     )
 
     assert response.status_code == 400
@@ -126,7 +132,7 @@ def test_an_uploaded_pdf_is_listed_and_served_to_the_secretary(secretary, meetin
     data = pdf_bytes()
 
     response = secretary.post(
-        url, {"form": "document", "title": "Tjänsteutlåtande", "date": "2026-12-01", "file": upload(data)}
+        url, {"form": "document", "doc-title": "Tjänsteutlåtande", "doc-date": "2026-12-01", "doc-file": upload(data)}
     )
 
     document = agenda_item.documents.get()

@@ -707,7 +707,7 @@ BASES = [
     post(
         "minutes:agenda-item",
         "secretary",
-        {"form": "document", "title": "Bilaga", "date": "2026-09-01", "document": "{agenda_document}"},
+        {"form": "document", "doc-title": "Bilaga", "doc-date": "2026-09-01", "document": "{agenda_document}"},
         pk="{draft}",
         item_pk="{agenda_item}",
     ),
@@ -770,7 +770,7 @@ POSTS = {
     "minutes:sealing-retry": ("job",),
     "minutes:agenda-add": prefixed("", AgendaItemForm),
     "minutes:agenda-action": ("action", "item"),
-    "minutes:agenda-item": ("form", "document", *prefixed("", AgendaItemForm), *prefixed("", DocumentForm)),
+    "minutes:agenda-item": ("form", "document", *prefixed("", AgendaItemForm), *prefixed("doc-", DocumentForm)),
     "verify": ("file",),
 }
 

@@ -400,7 +400,7 @@ def payloads(name: str, side: Side, meeting: Meeting, own: Side) -> list[dict]:
         ],
         "agenda-item": [
             {"form": "item", "title": "Inbrott"},
-            {"form": "document", "title": "Inbrott", "date": "2026-10-01", "file": upload(pdf_bytes())},
+            {"form": "document", "doc-title": "Inbrott", "doc-date": "2026-10-01", "doc-file": upload(pdf_bytes())},
         ],
     }
     return by_name.get(name, [{}])
