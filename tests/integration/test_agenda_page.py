@@ -279,3 +279,17 @@ def test_a_meeting_sent_for_adjustment_shows_its_agenda_and_changes_nothing(secr
     assert "Föredragningslistan kan inte längre ändras: protokollet har skickats för justering." in page
     assert "Lägg till punkten" not in page
     assert (added.status_code, edited.status_code, titles(meeting)) == (403, 403, ["Budget 2027"])
+
+
+def test_the_meeting_page_offers_to_make_the_paragraphs_of_the_agenda(secretary, meeting):
+    add_agenda_item(meeting, title="Budget 2027")
+    add_agenda_item(meeting, title="Trafiksäkerhet")
+    url = reverse("minutes:meeting-detail", args=[meeting.pk])
+
+    before = secretary.get(url).content.decode()
+    secretary.post(reverse("minutes:agenda-action", args=[meeting.pk]), {"action": "make-items"})
+    after = secretary.get(url).content.decode()
+
+    assert "Gör paragrafer av de 2 punkterna på föredragningslistan som saknar paragraf" in before
+    assert "saknar paragraf" not in after
+    assert list(meeting.items.values_list("title", flat=True)) == ["Budget 2027", "Trafiksäkerhet"]

@@ -34,7 +34,7 @@ SIZES = pytest.mark.parametrize(
 
 EDITOR_GET = 18
 EDITOR_SAVE = 45  # one of them the audit trail's historical row of the §
-MEETING_GET = 18
+MEETING_GET = 19  # one of them counts the agenda items still to become §§
 
 
 def full_meeting(items: int, motions: int, members: int) -> Meeting:
