@@ -191,6 +191,8 @@ elif PARAGRAF_STORAGE == "s3":
         raise ImproperlyConfigured("PARAGRAF_S3_BUCKET must be set when PARAGRAF_STORAGE is s3")
 else:
     raise ImproperlyConfigured(f"PARAGRAF_STORAGE must be local or s3, not {PARAGRAF_STORAGE!r}")
+# The largest case document (PDF) the agenda accepts, in megabytes.
+PARAGRAF_AGENDA_DOCUMENT_MAX_MB = env_int("PARAGRAF_AGENDA_DOCUMENT_MAX_MB", 25)
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

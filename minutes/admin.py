@@ -28,6 +28,8 @@ from minutes.models import (
     AdjustedSnapshot,
     Adjuster,
     AdjustmentRound,
+    AgendaDocument,
+    AgendaItem,
     Announcement,
     Approval,
     ArchiveExport,
@@ -586,3 +588,21 @@ class NotificationAdmin(RecordAdmin):
 
     list_display = ["sent_at", "recipient", "subject", "key"]
     search_fields = ["recipient", "subject", "key"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    """The agenda is built on its own page (minutes.views.agenda); the admin corrects a row."""
+
+    list_display = ["title", "meeting", "position", "confidential", "withdrawn_at", "item"]
+    list_filter = ["confidential"]
+    list_select_related = ["meeting__committee", "item"]
+    raw_id_fields = ["meeting", "item"]
+
+
+@admin.register(AgendaDocument)
+class AgendaDocumentAdmin(RecordAdmin):
+    """A stored document is checked and written whole by minutes.agenda.documents, never by hand."""
+
+    list_display = ["title", "agenda_item", "date", "confidential", "sha256", "uploaded_at"]
+    list_select_related = ["agenda_item__meeting__committee"]

@@ -17,6 +17,8 @@ from committee.models import Person
 from minutes.models import (
     Adjuster,
     AdjustmentRound,
+    AgendaDocument,
+    AgendaItem,
     Announcement,
     Approval,
     ArchiveExport,
@@ -54,9 +56,11 @@ PARENT = {
     SealedDocument: "meeting_id",
     Announcement: "meeting_id",
     ArchiveExport: "meeting_id",
+    AgendaItem: "meeting_id",
+    AgendaDocument: "agenda_item_id",
 }
 CHILDREN = {Motion: MotionMover, Proposition: Ballot, Reservation: ReservationMember, Statement: StatementAuthor}
-OF_MEETING = (Attendance, Adjuster, AdjustmentRound, SealedDocument, Announcement, ArchiveExport)
+OF_MEETING = (Attendance, Adjuster, AdjustmentRound, SealedDocument, Announcement, ArchiveExport, AgendaItem)
 OF_ITEM = (Motion, Proposition, Recusal, Reservation, Statement)
 NOT_SHOWN = {"id", "position", "round_id", "numbers", "snapshot_sha256", "file", "size", "document_id"}
 
@@ -135,6 +139,7 @@ def _history_of(meeting: Meeting) -> dict[type[models.Model], list]:
     for model in OF_MEETING:
         rows[model] = read(model, meeting_id=meeting.pk)
     rows[Approval] = read(Approval, round_id__in={row.id for row in rows[AdjustmentRound]})
+    rows[AgendaDocument] = read(AgendaDocument, agenda_item_id__in={row.id for row in rows[AgendaItem]})
     return rows
 
 
@@ -160,7 +165,7 @@ def _item_of(rows: dict):
             return owner[parent_of[model]].get(getattr(row, PARENT[model]))
         if model in (Approval, SealedDocument, Announcement, ArchiveExport):
             return owner[AdjustmentRound].get(row.round_id)
-        return None
+        return None  # the agenda and its documents belong to the meeting, not to a §
 
     return item_of
 
@@ -193,6 +198,8 @@ def _account(user) -> str:
 
 def _shown_fields(model) -> list[models.Field]:
     skip = NOT_SHOWN | {PARENT.get(model, "")}
+    if model is AgendaItem:
+        skip -= {"position"}  # the agenda's order is the secretary's to set, and its changes are recorded
     return [
         field
         for field in model._meta.concrete_fields
@@ -230,6 +237,8 @@ def _value(field: models.Field, value, names, items) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, list):  # an agenda item's Dnr
+        return ", ".join(str(part) for part in value) or "—"
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return formats.localize(value)
     return str(value)
@@ -251,4 +260,6 @@ def _subject(model, row, names, items) -> str:
         return formats.localize(row.posted_on)
     if model is ArchiveExport:
         return _("the sealed protocol, downloaded for the archive")
+    if model is AgendaItem or model is AgendaDocument:
+        return row.title
     return ""

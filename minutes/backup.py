@@ -8,7 +8,7 @@ The format (version 2) is a directory that can be copied or tarred as it is:
     database.xml         Django's `dumpdata` of every model but sessions, with primary keys as they are
                          (XML: its times keep their microseconds; Django's JSON cuts them to
                          milliseconds, and a restored installation would differ from the original)
-    files/<name>         every sealed document's file, under its storage name
+    files/<name>         every sealed document's file and every agenda document's, under its storage name
 
 The manifest is written last, so a directory without one is an unfinished backup; a backup that
 fails removes what it wrote.
@@ -58,7 +58,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 from django.utils import timezone
 
-from minutes.models import SealedDocument
+from minutes.models import AgendaDocument, SealedDocument
 from minutes.models.search import SearchEntry, weighted_vector
 
 FORMAT = "paragraf-backup"
@@ -96,9 +96,7 @@ def _write(target: Path, using: str) -> dict[str, Any]:
     with _snapshot(connection):
         rows = {model._meta.label_lower: model._base_manager.using(using).count() for model in dumped_models(using)}
         migrations = _applied_migrations(connection)
-        documents = list(
-            SealedDocument.objects.using(using).order_by("pk").values_list("file", "sha256", "size", named=True)
-        )
+        documents = _stored_files(using)
         # Into a stream of our own: dumpdata's --output opens the file in the locale's encoding.
         with (target / DATABASE).open("w", encoding="utf-8") as stream:
             call_command(
@@ -331,10 +329,18 @@ def _check_counts(manifest: dict[str, Any], using: str) -> None:
         raise BackupError("The database did not load as backed up, nothing was restored:\n  " + "\n  ".join(wrong))
 
 
+def _stored_files(using: str) -> list:
+    """Every file the rows name, with its SHA-256 and size: the sealed PDFs, then the agenda's case documents."""
+    return [
+        *SealedDocument.objects.using(using).order_by("pk").values_list("file", "sha256", "size", named=True),
+        *AgendaDocument.objects.using(using).order_by("pk").values_list("file", "sha256", "size", named=True),
+    ]
+
+
 def _restore_files(source: Path, manifest: dict[str, Any], using: str) -> None:
     storage = SealedDocument._meta.get_field("file").storage
     members = manifest["members"]
-    for document in SealedDocument.objects.using(using).order_by("pk").values_list("file", "sha256", named=True):
+    for document in _stored_files(using):
         name, member = document.file, f"{FILES}/{document.file}"
         if members.get(member, {}).get("sha256") != document.sha256:
             raise BackupError(f"The backup does not hold the sealed file {name} its database names")

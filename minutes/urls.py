@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minutes.views import adjustment, audit, draft, editor, meeting, protocol, secretariat
+from minutes.views import adjustment, agenda, audit, draft, editor, meeting, protocol, secretariat
 
 app_name = "minutes"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("namnd/<committee:slug>/arkiv/", secretariat.committee_archive, name="committee-archive"),
     path("sammantrade/<id:pk>/", secretariat.meeting_detail, name="meeting-detail"),
     path("sammantrade/<id:pk>/dagordning/", secretariat.agenda, name="agenda"),
+    path("sammantrade/<id:pk>/foredragningslista/", agenda.agenda_page, name="agenda-page"),
+    path("sammantrade/<id:pk>/foredragningslista/ny/", agenda.agenda_add, name="agenda-add"),
+    path("sammantrade/<id:pk>/foredragningslista/atgard/", agenda.agenda_action, name="agenda-action"),
+    path("sammantrade/<id:pk>/foredragningslista/<id:item_pk>/", agenda.agenda_item, name="agenda-item"),
+    path("sammantrade/<id:pk>/handling/<id:document_pk>.pdf", agenda.agenda_document_file, name="agenda-document"),
     path("sammantrade/<id:pk>/narvaro/", meeting.attendance, name="attendance"),
     path("sammantrade/<id:pk>/uppgifter/", meeting.meeting_edit, name="meeting-edit"),
     path("sammantrade/<id:pk>/paragraf/<number:number>/", editor.item_edit, name="item-edit"),

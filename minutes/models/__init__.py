@@ -11,6 +11,7 @@ from minutes.models.adjustment import (
     TamperedFile,
     Verdict,
 )
+from minutes.models.agenda import AgendaDocument, AgendaItem
 from minutes.models.item import Item, OpeningKind
 from minutes.models.jobs import JobState, JobStep, Preview, SealingJob
 from minutes.models.meeting import Adjuster, Attendance, AttendanceFunction, Meeting, MeetingStatus
@@ -37,6 +38,8 @@ from minutes.models.statements import (
 )
 
 __all__ = [
+    "AgendaDocument",
+    "AgendaItem",
     "Notification",
     "AdjustedSnapshot",
     "AdjustmentRound",

@@ -8,6 +8,7 @@ row or through simple-history's bulk helpers; `minutes.audit` reads the rows bac
 from simple_history import register
 
 from minutes.models.adjustment import AdjustmentRound, Announcement, Approval, ArchiveExport, SealedDocument
+from minutes.models.agenda import AgendaDocument, AgendaItem
 from minutes.models.item import Item
 from minutes.models.meeting import Adjuster, Attendance, Meeting
 from minutes.models.procedure import Ballot, Motion, MotionMover, Proposition
@@ -36,6 +37,8 @@ TRACKED = (
     SealedDocument,
     Announcement,
     ArchiveExport,
+    AgendaItem,
+    AgendaDocument,
 )
 
 for model in TRACKED:

@@ -24,9 +24,11 @@ OBJECT_KINDS = (
     "membership",
     "meeting",
     "agenda-item",
+    "planned-item",
     "consultation",
     "paper",
     "file",
+    "document",
     "location",
     "legislative-term",
 )

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django.db.models import QuerySet
 
 from minutes.models import Item, MotionKind, Proposition
+from minutes.oparl import agenda
 from minutes.oparl.addresses import Body, Links
 from minutes.oparl.listing import ListQuery, NotFound, Part, queryset_part, stamp
 from minutes.oparl.meetings import items_of
@@ -122,13 +123,16 @@ def _papers(body: Body, links: Links, times: dict[int, Times], matters: list[Mat
 
 
 def paper_list(body: Body, links: Links, query: ListQuery) -> list[Part]:
+    """The published matters, then those only on a coming meeting's public agenda so far."""
     times = meeting_times(body)
-    matters = [m for m in _matters(times) if query.admits(m.created, m.modified)]
+    every = _matters(times)
+    matters = [m for m in every if query.admits(m.created, m.modified)]
     return [
         Part(
             count=lambda: len(matters),
             fetch=lambda offset, limit: _papers(body, links, times, matters[offset : offset + limit]),
-        )
+        ),
+        agenda.paper_part(body, links, query, {m.dnr for m in every}),
     ]
 
 
@@ -136,5 +140,5 @@ def paper_object(body: Body, links: Links, dnr: str) -> dict:
     times = meeting_times(body)
     found = _papers(body, links, times, _matters(times, dnr=dnr))
     if not found:
-        raise NotFound(f"no matter with Dnr {dnr!r}")
+        return agenda.paper_detail(body, links, dnr)
     return found[0]

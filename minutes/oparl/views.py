@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from committee.bounds import ID_MAX, whole_number
-from minutes.oparl import files, matters, meetings, roll
+from minutes.oparl import agenda, files, matters, meetings, roll
 from minutes.oparl.addresses import Body, Links, bodies, find_body
 from minutes.oparl.http import oparl_view, plain_view
 from minutes.oparl.listing import ListQuery, NotFound, Part, list_page, memory_part, stamp
@@ -23,16 +23,31 @@ from minutes.oparl.roll import OPARL
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 Lister = Callable[[Body, Links, ListQuery], list[Part]]
+
+
+def with_planned(lister: Lister, part: Callable[[Body, Links, ListQuery], Part]) -> Lister:
+    """A list of published objects followed by those of the coming meetings' public agendas."""
+    return lambda body, links, query: [*lister(body, links, query), part(body, links, query)]
+
+
+def published_or_planned(body: Body, links: Links, pk: int) -> dict:
+    """A meeting from its published protocol, or, before there is one, with its public agenda."""
+    try:
+        return meetings.meeting_object(body, links, pk)
+    except NotFound:
+        return agenda.meeting_detail(body, links, pk)
+
+
 LISTS: dict[str, Lister] = {
     "organizations": roll.organization_list,
     "persons": roll.person_list,
     "memberships": roll.membership_list,
     "legislative-terms": roll.legislative_term_list,
-    "meetings": meetings.meeting_list,
-    "agenda-items": meetings.agenda_item_list,
+    "meetings": with_planned(meetings.meeting_list, agenda.meeting_part),
+    "agenda-items": with_planned(meetings.agenda_item_list, agenda.item_part),
     "consultations": matters.consultation_list,
     "papers": matters.paper_list,
-    "files": files.file_list,
+    "files": with_planned(files.file_list, agenda.file_part),
     "locations": meetings.location_list,
 }
 
@@ -55,8 +70,10 @@ OBJECTS: dict[str, tuple[Callable[[str], object], Callable[[Body, Links, object]
     "person": (ids, roll.person_object),
     "membership": (ids, roll.membership_object),
     "legislative-term": (ids, roll.legislative_term_object),
-    "meeting": (ids, meetings.meeting_object),
+    "meeting": (ids, published_or_planned),
     "agenda-item": (ids, meetings.agenda_item_object),
+    "planned-item": (ids, agenda.item_detail),
+    "document": (ids, agenda.document_detail),
     "consultation": (ids, matters.consultation_object),
     "file": (ids, files.file_detail),
     "location": (str, meetings.location_detail),

@@ -32,6 +32,7 @@ from minutes.models import (
     ReservationMember,
     StatementAuthor,
 )
+from minutes.portal.agenda import agenda_stamp, coming_meetings
 from minutes.portal.caching import YEAR, cacheable, published_file
 from minutes.portal.names import link_names, person_links
 from minutes.portal.published import published_items, published_meetings
@@ -58,7 +59,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cacheable(lambda request, committee: _latest_announcement(), max_age=300)
+@cacheable(lambda request, committee: f"{_latest_announcement()}-{agenda_stamp()}", max_age=300)
 def committee(request: HttpRequest, committee: str) -> HttpResponse:
     body = get_object_or_404(Committee, slug=committee)
     today = timezone.localdate()
@@ -69,7 +70,7 @@ def committee(request: HttpRequest, committee: str) -> HttpResponse:
     memberships = list(
         body.memberships.on(today).select_related("person", "party").order_by("position", "person__last_name")
     )
-    coming = body.meetings.filter(date__gte=today).order_by("date", "start_time")
+    coming = coming_meetings(body.pk)
     return render(
         request,
         "portal/committee.html",

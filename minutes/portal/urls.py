@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minutes.portal import feeds, pages, search
+from minutes.portal import agenda, feeds, pages, search
 
 app_name = "portal"
 
@@ -17,6 +17,12 @@ urlpatterns = [
     path("<committee:committee>/atom.xml", feeds.ProtocolFeed(), name="committee-feed"),
     path("<committee:committee>/sammantraden.ics", feeds.meetings_calendar, name="committee-calendar"),
     path("<committee:committee>/<year:year>/<number:number>/", pages.meeting, name="meeting"),
+    path("<committee:committee>/<year:year>/<number:number>/foredragningslista/", agenda.agenda, name="agenda"),
+    path(
+        "<committee:committee>/<year:year>/<number:number>/handling-<id:pk>.pdf",
+        agenda.agenda_document,
+        name="agenda-document",
+    ),
     path("<committee:committee>/<year:year>/<number:number>/protokoll.pdf", pages.protocol_pdf, name="protocol-pdf"),
     path(
         "<committee:committee>/<year:year>/<number:number>/anslagsbevis.pdf",

@@ -90,6 +90,9 @@ def meeting_detail(request: HttpRequest, pk: int, new_item_form: NewItemForm | N
             "meeting_checks": checks,
             "complete": not any(c.missing for c in checks) and not any(c.missing for _i, cs in items for c in cs),
             "editable": editable,
+            # Agenda items still to become §§: the meeting page offers to make them (minutes.agenda.protocol).
+            "agenda_to_make": editable
+            and meeting.agenda_items.filter(item__isnull=True, withdrawn_at__isnull=True).count(),
             "new_item_form": new_item_form or NewItemForm(),
         },
         status=400 if new_item_form is not None else 200,

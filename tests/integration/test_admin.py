@@ -12,6 +12,7 @@ from minutes.models import (
     AdjustedSnapshot,
     Adjuster,
     AdjustmentRound,
+    AgendaDocument,
     Announcement,
     Approval,
     ArchiveExport,
@@ -48,6 +49,7 @@ RECORDS = [
     *(AdjustmentRound, Approval, SealedDocument, AdjustedSnapshot, Announcement, SearchEntry, SealingJob, Preview),
     Notification,
     ArchiveExport,
+    AgendaDocument,  # checked and stored whole by minutes.agenda.documents
 ]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 

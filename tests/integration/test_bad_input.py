@@ -28,6 +28,9 @@ from hypothesis import settings as hypothesis_settings
 
 from committee.models import NumberingScheme, Tense
 from minutes import adjustment, services
+from minutes.agenda.documents import store_document
+from minutes.agenda.forms import AgendaItemForm, DocumentForm
+from minutes.agenda.items import add_agenda_item
 from minutes.exchange import ExchangeError, export_meeting, import_meeting
 from minutes.forms import (
     AnnounceForm,
@@ -47,6 +50,7 @@ from minutes.forms import (
     StatementForm,
 )
 from minutes.models import (
+    AgendaDocument,
     Announcement,
     DocumentKind,
     Meeting,
@@ -62,6 +66,7 @@ from minutes.oparl.addresses import body_slug
 from minutes.oparl.listing import FILTERS
 from minutes.oparl.views import LISTS, OBJECTS
 from minutes.portal.search import SearchForm
+from tests.agenda_files import pdf_bytes, upload
 from tests.conftest import SEAL_PASSWORD
 from tests.integration.test_committee_scoping import Side, build_side, fresh
 
@@ -96,6 +101,10 @@ def installation(django_db_setup, django_db_blocker, seal_certificate_file, tmp_
             )
             for meeting in (side.adjusted, side.announced):  # so that asking for it finds it rather than seals it
                 adjustment.seal_document(adjustment.completed_round(meeting), DocumentKind.EXTRACT, (1,))
+            public = add_agenda_item(side.draft, title="Offentlig punkt", dnrs=["A-9/2026"], proposal="Förslag.")
+            store_document(
+                public, upload=upload(pdf_bytes()), title="Tjänsteutlåtande", date=side.draft.date, confidential=False
+            )
             yield side
         finally:
             transaction.set_rollback(True)
@@ -426,6 +435,7 @@ DATES = (
 )
 TEXTS = ("", " ", "\x00", "a\x00b", "%00", "x" * 3000, "../../etc/passwd", "<script>", "'", '"', "\\", "%", "\u202e")
 NUMBER_NAMES = {"pk", "preview", "number", "item", "year", "id", "version", "round", "job", "page", "sida", "limit"}
+NUMBER_NAMES |= {"item_pk", "document_pk", "document"}  # the agenda's
 DATE_NAMES = {"date", "posted_on", "report_date", "adjustment_at", *FILTERS}
 
 
@@ -451,7 +461,9 @@ ALTERNATIVES = {
     "id": ("{motion}", "{statement}"),
     "version": ("public", "{draft_version}", "{item_version}"),
     "action": ("add", "up", "down", "remove", "roll", "other", "send", "approve", "reopen", "announce")
-    + ("item", "motion", "proposition", "recusal", "reservation", "statement", "wording"),
+    + ("item", "motion", "proposition", "recusal", "reservation", "statement", "wording")
+    + ("opening", "make-items", "withdraw"),
+    "form": ("item", "document", "replace"),
     "posted_on": ("2026-09-01",),  # today would announce, and seal the public version: seconds
 }
 
@@ -681,6 +693,34 @@ BASES = [
     get("minutes:sealing", "registrar", pk="{adjusted}"),
     RETRY,
     get("minutes:exchange-file", "registrar", pk="{draft}"),
+    get("minutes:agenda-page", "secretary", pk="{draft}"),
+    post("minutes:agenda-add", "secretary", {"title": "Ny punkt", "dnrs": "A-5/2026, A-6/2026"}, pk="{draft}"),
+    post("minutes:agenda-action", "secretary", {"action": "up", "item": "{agenda_item}"}, pk="{draft}"),
+    get("minutes:agenda-item", "secretary", pk="{draft}", item_pk="{agenda_item}"),
+    post(
+        "minutes:agenda-item",
+        "secretary",
+        {"form": "item", "title": "Punkt", "confidential": "on", "secrecy_ground": "OSL 26 kap. 1 §"},
+        pk="{draft}",
+        item_pk="{agenda_item}",
+    ),
+    post(
+        "minutes:agenda-item",
+        "secretary",
+        {"form": "document", "doc-title": "Bilaga", "doc-date": "2026-09-01", "document": "{agenda_document}"},
+        pk="{draft}",
+        item_pk="{agenda_item}",
+    ),
+    get("minutes:agenda-document", "secretary", pk="{draft}", document_pk="{agenda_document}"),
+    get("portal:agenda", committee="{slug}", year="2026", number="1"),
+    get(
+        "portal:agenda-document",
+        committee="{slug}",
+        year="2026",
+        number="1",
+        pk="{agenda_document}",
+        query={"download": "1"},
+    ),
 ]
 
 # The query parameters each view reads, and the fields each form posts (the forms' own and those the
@@ -695,6 +735,7 @@ QUERIES = {
     "minutes:item-document": ("version",),
     "minutes:extract-document": ("version",),
     "sealed-file": ("download",),
+    "portal:agenda-document": ("download",),
 }
 
 
@@ -727,6 +768,9 @@ POSTS = {
     + prefixed("", AnnounceForm),
     "minutes:export": prefixed("", ExtractChoiceForm),
     "minutes:sealing-retry": ("job",),
+    "minutes:agenda-add": prefixed("", AgendaItemForm),
+    "minutes:agenda-action": ("action", "item"),
+    "minutes:agenda-item": ("form", "document", *prefixed("", AgendaItemForm), *prefixed("doc-", DocumentForm)),
     "verify": ("file",),
 }
 
@@ -797,6 +841,8 @@ def references(side: Side) -> dict[str, str]:
         "job": str(SealingJob.objects.filter(round__meeting=side.adjusted).first().pk),
         "preview": str(side.draft.previews.get().pk),
         "sealed": SealedDocument.objects.filter(meeting=side.announced, kind=DocumentKind.PROTOCOL).get().sha256,
+        "agenda_item": str(side.draft.agenda_items.get(confidential=False).pk),
+        "agenda_document": str(AgendaDocument.objects.get(agenda_item__meeting=side.draft, confidential=False).pk),
     }
 
 

@@ -19,9 +19,12 @@ from django.utils import timezone, translation
 
 from committee.models import Committee, NumberingScheme, Person, Role, Tense
 from minutes import adjustment
+from minutes.agenda.documents import store_document
+from minutes.agenda.items import add_agenda_item
 from minutes.models import (
     Adjuster,
     AdjustmentRound,
+    AgendaDocument,
     Attendance,
     AttendanceFunction,
     DocumentKind,
@@ -34,6 +37,7 @@ from minutes.models import (
     SealedDocument,
 )
 from minutes.views.editor import Editor
+from tests.agenda_files import pdf_bytes, upload
 from tests.conftest import SEAL_PASSWORD
 from tests.factories import CommitteeFactory, MembershipFactory, MotionFactory, MotionMoverFactory, PartyFactory
 
@@ -166,6 +170,16 @@ def build_side(letter: str, **settings) -> Side:
             decision=f"Nämnden {letter.upper()} beslutar enligt förslaget.",
         )
         MotionMoverFactory(motion=MotionFactory(item=item, position=0), person=members[2])
+        agenda_item = add_agenda_item(
+            created, title=f"Punkt {letter.upper()}{number} hemlig", confidential=True, secrecy_ground="OSL 26 kap. 1 §"
+        )
+        store_document(
+            agenda_item,
+            upload=upload(pdf_bytes()),
+            title=f"Handling {letter.upper()}{number} hemlig",
+            date=date,
+            confidential=True,
+        )
         return created
 
     draft, locked, adjusted, announced = meeting(1), meeting(2), meeting(3), meeting(4)
@@ -254,6 +268,10 @@ def address(name: str, side: Side, meeting: Meeting, **given) -> str:
     values = {"pk": meeting.pk, "slug": side.committee.slug, "number": 1, "fmt": "html", **given}
     if "preview" in URLS[name]:
         values["preview"] = meeting.previews.get(digest="0" * 64).pk
+    if "item_pk" in URLS[name]:
+        values["item_pk"] = meeting.agenda_items.get().pk
+    if "document_pk" in URLS[name]:
+        values["document_pk"] = AgendaDocument.objects.get(agenda_item__meeting=meeting).pk
     return reverse(f"minutes:{name}", kwargs={arg: values[arg] for arg in URLS[name]})
 
 
@@ -270,6 +288,8 @@ def secrets(side: Side) -> list[str]:
         side.committee.name,
         *[person.full_name for person in [*side.members, side.secretary_person, side.official]],
         *[f"Ärende {side.committee.short_name}{meeting.number} hemligt" for meeting in side.meetings],
+        *[f"Punkt {side.committee.short_name}{meeting.number} hemlig" for meeting in side.meetings],
+        *[f"Handling {side.committee.short_name}{meeting.number} hemlig" for meeting in side.meetings],
     ]
 
 
@@ -285,7 +305,7 @@ def database() -> dict[str, list[dict]]:
 
 def test_every_workspace_url_is_checked_here():
     """A new view either takes arguments this file can fill from committee B's objects, or is a list tested below."""
-    known = {"pk", "slug", "number", "fmt", "preview"}
+    known = {"pk", "slug", "number", "fmt", "preview", "item_pk", "document_pk"}
     assert {name: args for name, args in URLS.items() if set(args) - known} == {}
     assert sorted(name for name in URLS if not URLS[name]) == sorted(LISTS)
     assert {"meeting-detail", "item-edit", "adjustment-action", "export"} <= set(OBJECT_URLS)  # the walk found them
@@ -372,6 +392,16 @@ def payloads(name: str, side: Side, meeting: Meeting, own: Side) -> list[dict]:
             {"action": "announce", "posted_on": timezone.localdate().isoformat()},
         ],
         "export": [{"numbers": ["1"]}, {"numbers": ["1"], "as_zip": "on"}],
+        "agenda-add": [{"title": "Inbrott"}],
+        "agenda-action": [
+            {"action": "opening"},
+            {"action": "make-items"},
+            *({"action": action, "item": str(meeting.agenda_items.get().pk)} for action in ("up", "withdraw")),
+        ],
+        "agenda-item": [
+            {"form": "item", "title": "Inbrott"},
+            {"form": "document", "doc-title": "Inbrott", "doc-date": "2026-10-01", "doc-file": upload(pdf_bytes())},
+        ],
     }
     return by_name.get(name, [{}])
 

@@ -5,10 +5,12 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from committee.models import Committee
+from minutes.agenda.documents import read_document
 from minutes.demo import DEMO_ACCOUNTS
-from minutes.models import Announcement, Item, Meeting, MeetingStatus, SealedDocument
+from minutes.models import AgendaDocument, Announcement, Item, Meeting, MeetingStatus, SealedDocument
 from minutes.seal.verify import check_seal
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,7 @@ def test_demo_loads_the_seed_meeting_and_prints_a_login_for_each_role():
 
 def test_the_demo_adjusts_seals_and_announces(seal_certificate):
     run("loaddemo")
-    seed, recent = Meeting.objects.order_by("date")
+    seed, recent, _coming = Meeting.objects.order_by("date")
     assert seed.status == recent.status == MeetingStatus.ANNOUNCED
     for meeting in (seed, recent):
         document = SealedDocument.objects.get(meeting=meeting, kind="protocol")
@@ -58,3 +60,27 @@ def test_demo_refuses_a_database_with_data_unless_asked_to_skip():
     with pytest.raises(CommandError, match="already has committees"):
         run("loaddemo")
     assert "not loaded" in run("loaddemo", "--if-empty") and Committee.objects.count() == 1
+
+
+def test_the_demos_coming_meeting_has_an_agenda_with_documents_one_confidential(seal_certificate, client):
+    run("loaddemo")
+    coming = Meeting.objects.order_by("date").last()
+    agenda = list(coming.agenda_items.order_by("position"))
+
+    assert coming.date == datetime.date.today() + datetime.timedelta(days=12)
+    assert [(a.title, a.confidential, a.documents.count()) for a in agenda] == [
+        ("Val av justerare", False, 0),
+        ("Justeringens tid och plats", False, 0),
+        ("Godkännande av föredragningslistan", False, 0),
+        ("Verksamhetsplan och budget 2027", False, 2),
+        ("Trafiksäkerhet vid Årstaskolan. Svar på medborgarförslag", False, 2),
+        ("Ansökan om bistånd i form av boende", True, 1),
+        ("Anmälan av delegationsbeslut", False, 0),
+    ]
+    for document in AgendaDocument.objects.all():
+        assert read_document(document).startswith(b"%PDF-")
+    page = client.get(
+        reverse("portal:agenda", args=[coming.committee.slug, coming.year, coming.number])
+    ).content.decode()
+    assert "Verksamhetsplan och budget 2027" in page
+    assert "Ansökan om bistånd" not in page

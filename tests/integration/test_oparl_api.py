@@ -523,22 +523,22 @@ LIST_QUERIES = {
     "organizations": 4,
     "persons": 4,
     "memberships": 3,
-    "meetings": 10,
-    "agenda-items": 10,
+    "meetings": 11,  # one of them looks for coming meetings with a public agenda (minutes.oparl.agenda)
+    "agenda-items": 11,
     "consultations": 6,
-    "papers": 6,
-    "files": 8,
+    "papers": 7,
+    "files": 9,
     "locations": 4,
     "legislative-terms": 3,
 }
 # Unfrozen, the meetings' times also read who attended, and their snapshots are read from 12 tables more.
 UNFROZEN = {
     **LIST_QUERIES,
-    "meetings": 23,
-    "agenda-items": 23,
+    "meetings": 24,
+    "agenda-items": 24,
     "consultations": 7,
-    "papers": 7,
-    "files": 9,
+    "papers": 8,
+    "files": 10,
     "locations": 5,
 }
 
@@ -568,7 +568,7 @@ def test_a_page_of_cached_meetings_reads_only_what_tells_it_they_are_unchanged(c
     with CaptureQueriesContext(connection) as queries:
         again = get(client, f"{BODY}/agenda-items")
     reads = [q["sql"] for q in queries if "paragraf_cache" not in q["sql"]]
-    assert (again, len(reads)) == (first, 6)
+    assert (again, len(reads)) == (first, 7)  # one for the coming meetings' agendas
     assert len(queries) - len(reads) <= 1  # the cache's own read, when the cache is the database
     Person.objects.filter(last_name="Bäck").update(first_name="Lasse", modified=timezone.now())
     renamed = get(client, f"{BODY}/agenda-items")

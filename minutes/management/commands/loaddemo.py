@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from committee.models import Committee
 from minutes import jobs
+from minutes.agenda.demo import add_coming_meeting
 from minutes.demo import demo_logins, load_demo, publish_demo
 
 
@@ -30,5 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Adjusted, sealed and announced it, and the recent meeting {recent} (meeting {recent.pk})."
             )
+            coming = add_coming_meeting(recent, today=timezone.localdate())
+            self.stdout.write(f"Built the agenda of the coming meeting {coming} (meeting {coming.pk}).")
         for role, username, password in demo_logins():
             self.stdout.write(f"  {role}: {username} / {password}")

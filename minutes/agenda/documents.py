@@ -1,0 +1,154 @@
+"""The case documents of the agenda: PDFs checked, stored whole with their checksum, and replaced as versions.
+
+A document is either fully there (the stored object and its row) or not at all: the object is
+written inside the row's transaction and deleted again when the transaction fails. Office files
+would need a converter to PDF; none is installed here (LibreOffice is not), so they are refused
+with a message that says so and what to do instead.
+"""
+
+import datetime
+import hashlib
+import io
+import logging
+import os
+import shutil
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from minutes.agenda.items import _editable_agenda_item
+from minutes.models import AgendaDocument, AgendaItem
+
+logger = logging.getLogger(__name__)
+
+OFFICE_EXTENSIONS = frozenset({".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp"})
+OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf")  # OOXML/ODF zip, OLE2, RTF
+CONVERTERS = ("soffice", "libreoffice")
+
+
+def office_converter() -> str | None:
+    """The path of an Office-to-PDF converter on this server, if one is installed."""
+    return next((path for name in CONVERTERS if (path := shutil.which(name))), None)
+
+
+def max_bytes() -> int:
+    return settings.PARAGRAF_AGENDA_DOCUMENT_MAX_MB * 1024 * 1024
+
+
+def check_pdf(upload: UploadedFile) -> bytes:
+    """The upload's bytes if it is a readable, unencrypted PDF within the size limit; else a ValidationError."""
+    limit = settings.PARAGRAF_AGENDA_DOCUMENT_MAX_MB
+    if upload.size is not None and upload.size > max_bytes():
+        raise ValidationError(
+            _("The file is %(size)s MB; documents may be at most %(limit)s MB.")
+            % {"size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","), "limit": limit},
+            code="too_large",
+        )
+    upload.seek(0)
+    data = upload.read(max_bytes() + 1)
+    if len(data) > max_bytes():
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB, the most a document may be.") % {"limit": limit}, code="too_large"
+        )
+    if not data:
+        raise ValidationError(_("The file is empty."), code="empty")
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    if b"%PDF-" not in data[:1024]:
+        if extension in OFFICE_EXTENSIONS or data.startswith(OFFICE_MAGIC):
+            raise ValidationError(
+                _(
+                    "Office files cannot be received here: no converter to PDF (LibreOffice) is installed on the "
+                    "server. Save the document as PDF and upload the PDF."
+                ),
+                code="office",
+            )
+        raise ValidationError(_("The file is not a PDF. Only PDF documents can be uploaded."), code="not_pdf")
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            raise ValidationError(
+                _("The PDF is encrypted or password-protected. Upload a copy without a password."), code="encrypted"
+            )
+        pages = int(reader.root["/Pages"]["/Count"])
+        if pages < 1:
+            raise ValueError("no pages")
+        reader.find_page_for_modification(0)
+    except ValidationError:
+        raise
+    except Exception as error:  # pyHanko raises many kinds on a broken file; each means the same to the user
+        logger.info("refused a broken PDF %r: %s", upload.name, error)
+        raise ValidationError(
+            _("The PDF could not be read; it may be damaged. Save it again as PDF and upload it anew."), code="broken"
+        ) from None
+    return data
+
+
+def store_document(
+    agenda_item: AgendaItem,
+    *,
+    upload: UploadedFile,
+    title: str,
+    date: datetime.date,
+    confidential: bool,
+    by=None,
+    replaces: AgendaDocument | None = None,
+) -> AgendaDocument:
+    """Check the upload and keep it as a document of the item (a new version of `replaces`, if given)."""
+    data = check_pdf(upload)
+    stored = None
+    try:
+        with transaction.atomic():
+            agenda_item = _editable_agenda_item(agenda_item)
+            if replaces is not None:
+                replaces = AgendaDocument.objects.select_for_update().get(pk=replaces.pk)
+                if (
+                    replaces.agenda_item_id != agenda_item.pk
+                    or AgendaDocument.objects.filter(previous=replaces).exists()
+                ):
+                    raise ValidationError(
+                        _("That document has been replaced already; replace its latest version."), code="replaced"
+                    )
+            document = AgendaDocument(
+                agenda_item=agenda_item,
+                title=title,
+                date=date,
+                confidential=confidential or agenda_item.confidential,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+                content_type="application/pdf",
+                original_name=os.path.basename(upload.name or "")[:255],
+                uploaded_by=by,
+                previous=replaces,
+                basis_of=replaces.basis_of if replaces is not None else None,
+            )
+            document.full_clean(exclude=["file"])
+            document.file.save("document.pdf", ContentFile(data), save=False)
+            stored = document.file.name
+            document.save()
+    except BaseException:
+        if stored is not None:
+            _delete_quietly(stored)
+        raise
+    return document
+
+
+def _delete_quietly(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except Exception:  # the error that brought us here matters more; the orphan is logged
+        logger.exception("could not remove the stored object %s after a failed upload", name)
+
+
+def read_document(document: AgendaDocument) -> bytes:
+    """The stored bytes, refused (OSError) if they no longer match the recorded SHA-256."""
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise OSError(f"agenda document {document.pk}: stored file does not match its SHA-256")
+    return data

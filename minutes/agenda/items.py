@@ -1,0 +1,110 @@
+"""The agenda items of a meeting: add, edit, reorder, withdraw, and the standard opening items."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minutes.models import AgendaItem, Meeting, OpeningKind
+from minutes.opening import OPENING_WORDING, ORDER, PAST
+from minutes.services.guards import _editable
+
+EDITABLE_FIELDS = frozenset(
+    {"title", "dnrs", "preparing", "proposal", "confidential", "secrecy_ground", "public_heading", "added_at_meeting"}
+)
+
+
+def _check_fields(fields: dict) -> None:
+    if unknown := fields.keys() - EDITABLE_FIELDS:
+        raise TypeError(f"Not an editable field of an agenda item: {', '.join(sorted(unknown))}")
+
+
+def _editable_agenda_item(agenda_item: AgendaItem) -> AgendaItem:
+    meeting = _editable(agenda_item.meeting)
+    agenda_item = AgendaItem.objects.select_for_update().get(pk=agenda_item.pk)
+    agenda_item.meeting = meeting
+    return agenda_item
+
+
+def add_agenda_item(meeting: Meeting, *, title: str, **fields) -> AgendaItem:
+    """A new item at the end of the agenda."""
+    _check_fields(fields)
+    with transaction.atomic():
+        meeting = _editable(meeting)
+        last = meeting.agenda_items.aggregate(position=Max("position"))["position"] or 0
+        agenda_item = AgendaItem(meeting=meeting, position=last + 1, title=title, **fields)
+        agenda_item.full_clean()
+        agenda_item.save()
+    return agenda_item
+
+
+def save_agenda_item(agenda_item: AgendaItem, **fields) -> AgendaItem:
+    _check_fields(fields)
+    with transaction.atomic():
+        agenda_item = _editable_agenda_item(agenda_item)
+        for name, value in fields.items():
+            setattr(agenda_item, name, value)
+        agenda_item.full_clean()
+        agenda_item.save()
+    return agenda_item
+
+
+def move_agenda_item(agenda_item: AgendaItem, *, by: int) -> AgendaItem:
+    """Swap the item with its neighbour `by` places away (-1 up, +1 down); at either end nothing moves."""
+    with transaction.atomic():
+        agenda_item = _editable_agenda_item(agenda_item)
+        order = list(agenda_item.meeting.agenda_items.select_for_update().order_by("position"))
+        index = next(i for i, other in enumerate(order) if other.pk == agenda_item.pk)
+        target = index + by
+        if not 0 <= target < len(order):
+            return agenda_item
+        other = order[target]
+        # The unique position is checked at commit (deferred), so the two may swap in place.
+        agenda_item.position, other.position = other.position, agenda_item.position
+        agenda_item.save(update_fields=["position"])
+        other.save(update_fields=["position"])
+    return agenda_item
+
+
+def withdraw_agenda_item(agenda_item: AgendaItem) -> AgendaItem:
+    """Withdraw (or, when withdrawn, restore) an item: it stays on the record, struck from the agenda."""
+    with transaction.atomic():
+        agenda_item = _editable_agenda_item(agenda_item)
+        if agenda_item.item_id is not None:
+            raise ValidationError(
+                _("This item is already § %(number)s of the protocol; remove the § instead.")
+                % {"number": agenda_item.item.number},
+                code="became_item",
+            )
+        agenda_item.withdrawn_at = None if agenda_item.withdrawn else timezone.now()
+        agenda_item.save(update_fields=["withdrawn_at"])
+    return agenda_item
+
+
+def add_opening_items(meeting: Meeting) -> list[AgendaItem]:
+    """The committee's standard opening items, at the head of the agenda, each once.
+
+    Their titles come from the committee's house style, as the opening §§ do (`minutes.opening`);
+    the §§ made from them are written from the meeting's details.
+    """
+    with transaction.atomic():
+        meeting = _editable(meeting)
+        wording = OPENING_WORDING.get(meeting.committee.tense, PAST)
+        present = {item.opening for item in meeting.agenda_items.exclude(opening="")}
+        missing = [kind for kind in ORDER if kind not in present]
+        if not missing:
+            return []
+        order = list(meeting.agenda_items.select_for_update().order_by("position"))
+        created = [
+            AgendaItem(meeting=meeting, position=0, title=wording.title[kind], opening=OpeningKind(kind))
+            for kind in missing
+        ]
+        heads = [item for item in order if item.opening]
+        rest = [item for item in order if not item.opening]
+        by_kind = {item.opening: item for item in [*heads, *created]}
+        new_order = [by_kind[kind] for kind in ORDER if kind in by_kind] + rest
+        for position, item in enumerate(new_order, start=1):
+            item.position = position
+            item.save()
+    return created
