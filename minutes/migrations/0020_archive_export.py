@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("minutes", "0016_sealed_sha512"),
+        ("minutes", "0019_published_file"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
