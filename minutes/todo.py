@@ -22,6 +22,7 @@ from committee.permissions import signer_person
 from minutes import adjustment, deadlines
 from minutes.completeness import Check, item_checks, meeting_checks
 from minutes.models import AdjustmentRound, Approval, Meeting, MeetingStatus, RoundState, Verdict
+from minutes.notice import notice_check
 from minutes.protocol.snapshot import build_snapshot
 
 EXPORT_DAYS = 30  # a protocol adjusted this recently is still offered to the registrar to export
@@ -99,9 +100,12 @@ def sections(user: AbstractBaseUser, *, today: datetime.date) -> list[Section]:
 def secretary_tasks(committees: list[Committee], *, today: datetime.date) -> list[Task]:
     meetings = Meeting.objects.filter(committee__in=committees).select_related("committee", "chair")
     tasks: list[Task] = []
-    for meeting in meetings.filter(status=MeetingStatus.DRAFT).order_by("date", "pk"):
+    for meeting in meetings.filter(status=MeetingStatus.DRAFT).select_related("notice").order_by("date", "pk"):
         snapshot = build_snapshot(meeting)
         gaps = [c for c in meeting_checks(snapshot) if not c.ok]
+        late = notice_check(meeting, today)
+        if late is not None:
+            gaps.append(late)
         for item in snapshot.items:
             gaps += [
                 Check(f"§ {item.number}: {c.label}", c.ok, c.detail) for c in item_checks(item, snapshot) if not c.ok
