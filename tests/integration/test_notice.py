@@ -204,3 +204,20 @@ def test_the_checklist_is_quiet_once_the_notice_is_sent_or_planned_in_time(agend
 
     assert planned_late.ok is False
     assert notices.notice_check(agenda.meeting, today) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_sends_the_notice_planned_for_today_once(seal_certificate, smtp_server, settings):
+    from tests.integration.test_jobs import finish, worker
+
+    agenda = coming_agenda()
+    notices.schedule_notice(agenda.meeting, send_on=timezone.localdate())
+    mail = {"PARAGRAF_EMAIL_HOST": smtp_server.host, "PARAGRAF_EMAIL_PORT": str(smtp_server.port)}
+    mail |= {"PARAGRAF_EMAIL_SECURITY": "none", "PARAGRAF_SITE_URL": "https://paragraf.example"}
+
+    output = finish(worker(settings, "--batch", environment=mail))
+    finish(worker(settings, "--batch", environment=mail))
+
+    assert "Sent 3 notice(s) of a meeting planned for today." in output
+    assert sorted(to[0] for to in smtp_server.recipients) == [f"ledamot{n}@example.org" for n in range(3)]
+    assert MeetingNotice.objects.get().sent_at is not None
