@@ -56,7 +56,9 @@ def reading_home(request: HttpRequest) -> HttpResponse:
         .select_related("committee")
         .order_by("date", "start_time", "pk")
     )
-    return render(request, "reading/home.html", {"committees": committees, "meetings": meetings})
+    response = render(request, "reading/home.html", {"committees": committees, "meetings": meetings})
+    response["Cache-Control"] = "private, no-cache"  # kept by the service worker for offline reading
+    return response
 
 
 def _readable_meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -93,7 +95,12 @@ def reading_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "verified": has_second_factor,
         "note_max": NOTE_MAX,
     }
-    return render(request, "reading/meeting.html", context)
+    response = render(request, "reading/meeting.html", context)
+    # Without the second factor the page holds nothing the notice's e-mail does not, besides the
+    # reader's own notes on public documents: the service worker may keep it for offline reading.
+    # With it, confidential proposals show, and nothing may keep the page.
+    response["Cache-Control"] = "private, no-store" if has_second_factor else "private, no-cache"
+    return response
 
 
 def _readable_document(request: HttpRequest, document_pk: int) -> AgendaDocument:

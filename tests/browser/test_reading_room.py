@@ -95,3 +95,41 @@ def test_a_member_reads_the_agenda_from_the_notice_on_a_phone(
     assert (shown.value.status, shown.value.headers["content-type"]) == (200, "application/pdf")
     phone.close()
     print(f"\nReading room: first document shown {first_document:.2f} s after the tap")
+
+
+def test_the_reading_room_keeps_what_a_member_opened_for_offline_reading(
+    browser: Browser, live_server, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    agenda = coming_agenda()
+    member = agenda.members[0]
+    member.set_password("hemligt-lösen")
+    member.save()
+    phone = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=PHONE, is_mobile=True)
+    phone.set_default_timeout(30_000)
+    page = phone.new_page()
+    meeting_url = f"{live_server.url}/las/sammantrade/{agenda.meeting.pk}/"
+    page.goto(f"{live_server.url}/konto/login/?next=/las/sammantrade/{agenda.meeting.pk}/")
+    page.fill("#id_username", member.username)
+    page.fill("#id_password", "hemligt-lösen")
+    page.click("form button[type=submit]")
+    page.wait_for_url(meeting_url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the worker's control: this copy of the page is kept
+    page.get_by_role("link", name=re.compile("Tjänsteutlåtande budget")).click()
+    page.wait_for_url(f"{live_server.url}/las/handling/{agenda.public_document.pk}.pdf")
+
+    phone.set_offline(True)
+    page.goto(meeting_url)
+    assert page.get_by_role("heading", name="Årstadals stadsdelsnämnd").is_visible()
+    document = page.evaluate(
+        "url => fetch(url).then(r => r.status + ' ' + r.headers.get('content-type'))",
+        f"/las/handling/{agenda.public_document.pk}.pdf",
+    )
+    secret = page.evaluate(
+        "url => fetch(url).then(r => 'fetched', () => 'offline')", f"/las/handling/{agenda.secret_document.pk}.pdf"
+    )
+    phone.close()
+
+    assert document == "200 application/pdf"
+    assert secret == "offline"  # never kept: confidential documents are no-store

@@ -40,8 +40,10 @@ def test_a_member_sees_the_coming_meetings_of_their_committees(agenda, client):
 def test_the_meeting_page_lists_the_agenda_with_one_link_per_document(agenda, client):
     client.force_login(agenda.members[1])
 
-    page = client.get(reverse("reading:meeting", args=[agenda.meeting.pk])).content.decode()
+    response = client.get(reverse("reading:meeting", args=[agenda.meeting.pk]))
+    page = response.content.decode()
 
+    assert response["Cache-Control"] == "private, no-cache"  # the service worker may keep it
     assert page.count("data-document>") == 2
     assert reverse("reading:document", args=[agenda.public_document.pk]) in page
     assert "Nämnden godkänner." in page
@@ -155,10 +157,9 @@ def test_a_member_with_an_app_gives_a_code_in_a_new_session(agenda, client):
     assert 'name="code"' in asked.content.decode()
     assert given["Location"] == document
     assert served.status_code == 200
-    assert (
-        "Avslag för Anna Andersson."
-        in client.get(reverse("reading:meeting", args=[agenda.meeting.pk])).content.decode()
-    )
+    page = client.get(reverse("reading:meeting", args=[agenda.meeting.pk]))
+    assert "Avslag för Anna Andersson." in page.content.decode()
+    assert page["Cache-Control"] == "private, no-store"  # confidential text on it: no copy kept offline
 
 
 def test_a_code_cannot_send_the_member_to_another_site(agenda, client):
