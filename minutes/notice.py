@@ -127,6 +127,13 @@ def due_on(meeting: Meeting) -> datetime.date:
     return meeting.date - datetime.timedelta(days=meeting.notice_days)
 
 
+def set_notice_days(meeting: Meeting, days: int) -> Meeting:
+    """Change how many days before the meeting its notice goes out (recorded in the meeting's history)."""
+    meeting.notice_days = days
+    meeting.save(update_fields=["notice_days"])
+    return meeting
+
+
 def sent_notice(meeting: Meeting) -> MeetingNotice | None:
     try:
         notice = meeting.notice

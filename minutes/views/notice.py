@@ -24,6 +24,15 @@ class ScheduleForm(forms.Form):
     send_on = forms.DateField(label=gettext_lazy("Send on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class RuleForm(forms.Form):
+    notice_days = forms.IntegerField(
+        label=gettext_lazy("Days before the meeting"),
+        min_value=0,
+        max_value=60,
+        help_text=gettext_lazy("The committee's rule for when the notice goes out."),
+    )
+
+
 def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("committee", "secretary"), pk=pk)
     if not can_prepare_meeting(request.user, meeting):
@@ -36,7 +45,9 @@ def _notice(meeting: Meeting) -> MeetingNotice | None:
 
 
 @login_required
-def notice_page(request: HttpRequest, pk: int, *, form: ScheduleForm | None = None) -> HttpResponse:
+def notice_page(
+    request: HttpRequest, pk: int, *, form: ScheduleForm | None = None, rule: RuleForm | None = None
+) -> HttpResponse:
     meeting = _meeting_for(request, pk)
     notice = _notice(meeting)
     today = timezone.localdate()
@@ -58,9 +69,11 @@ def notice_page(request: HttpRequest, pk: int, *, form: ScheduleForm | None = No
         "due": notices.due_on(meeting),
         "check": notices.notice_check(meeting, today),
         "form": form,
+        "rule": rule or RuleForm(initial={"notice_days": meeting.notice_days}),
         "coming": meeting.date >= today,
     }
-    return render(request, "minutes/notice.html", context, status=400 if form.errors else 200)
+    invalid = form.errors or (rule is not None and rule.errors)
+    return render(request, "minutes/notice.html", context, status=400 if invalid else 200)
 
 
 @login_required
@@ -93,6 +106,12 @@ def notice_action(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("The notice goes out on %(day)s.") % {"day": form.cleaned_data["send_on"].isoformat()},
             )
+        elif action == "rule":
+            rule = RuleForm(request.POST)
+            if not rule.is_valid():
+                return notice_page(request, pk, rule=rule)
+            notices.set_notice_days(meeting, rule.cleaned_data["notice_days"])
+            messages.success(request, _("The rule is saved."))
         elif action == "remind":
             sent = notices.remind(meeting)
             messages.success(

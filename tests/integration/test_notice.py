@@ -221,3 +221,37 @@ def test_the_worker_sends_the_notice_planned_for_today_once(seal_certificate, sm
     assert "Sent 3 notice(s) of a meeting planned for today." in output
     assert sorted(to[0] for to in smtp_server.recipients) == [f"ledamot{n}@example.org" for n in range(3)]
     assert MeetingNotice.objects.get().sent_at is not None
+
+
+def test_the_secretary_sets_the_rule_and_bad_input_is_refused_at_the_field(agenda, client):
+    client.force_login(agenda.secretary)
+    url = reverse("minutes:notice-action", args=[agenda.meeting.pk])
+
+    bad = client.post(url, {"action": "rule", "notice_days": "-3"})
+    good = client.post(url, {"action": "rule", "notice_days": "12"}, follow=True)
+    agenda.meeting.refresh_from_db()
+
+    assert bad.status_code == 400
+    assert "Kontrollera att detta värde är större än eller lika med 0." in bad.content.decode()
+    assert "Regeln är sparad." in good.content.decode()
+    assert agenda.meeting.notice_days == 12
+    assert notices.notice_check(agenda.meeting, timezone.localdate()).ok is False  # ten days left, twelve asked
+
+
+@pytest.mark.parametrize(("items", "queries"), [(1, 2), (3, 2)])
+def test_the_notice_is_gathered_in_a_fixed_number_of_queries(
+    items, queries, settings, tmp_path, django_assert_num_queries
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from minutes.agenda.items import add_agenda_item
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory()
+    for n in range(items):
+        add_agenda_item(meeting, title=f"Ärende {n}")
+    meeting = type(meeting).objects.select_related("committee", "secretary").get(pk=meeting.pk)
+
+    with django_assert_num_queries(queries):
+        snapshot = notices.notice_snapshot(meeting)
+
+    assert len(snapshot.items) == items

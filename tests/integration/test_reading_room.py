@@ -187,3 +187,26 @@ def test_the_service_worker_is_served_for_the_reading_room(client):
 
     assert response["Content-Type"] == "text/javascript; charset=utf-8"
     assert b'"paragraf-reading-v1"' in response.content
+
+
+@pytest.mark.parametrize(("items", "queries"), [(1, 9), (3, 9)])
+def test_the_meeting_page_reads_a_fixed_number_of_queries(agenda, client, items, queries, django_assert_num_queries):
+    from minutes.agenda.documents import store_document
+    from minutes.agenda.items import add_agenda_item
+    from tests.agenda_files import pdf_bytes, upload
+
+    for n in range(items - 1):  # the agenda has one public item with a document already
+        added = add_agenda_item(agenda.meeting, title=f"Ärende {n}")
+        store_document(
+            added, upload=upload(pdf_bytes()), title=f"Bilaga {n}", date=agenda.meeting.date, confidential=False
+        )
+    agenda.secret.withdrawn_at = agenda.secret.created_at
+    agenda.secret.save()
+    client.force_login(agenda.members[0])
+    url = reverse("reading:meeting", args=[agenda.meeting.pk])
+    client.get(url)
+
+    with django_assert_num_queries(queries):
+        page = client.get(url).content.decode()
+
+    assert page.count("data-document>") == items
