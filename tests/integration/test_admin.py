@@ -16,12 +16,15 @@ from minutes.models import (
     Approval,
     Attendance,
     AttendanceFunction,
+    DocumentNote,
     Item,
     Meeting,
+    MeetingNotice,
     MeetingStatus,
     Motion,
     MotionKind,
     MotionMover,
+    NoticeRecipient,
     Notification,
     Preview,
     Recusal,
@@ -46,6 +49,7 @@ MODELS = [
 RECORDS = [
     *(AdjustmentRound, Approval, SealedDocument, AdjustedSnapshot, Announcement, SearchEntry, SealingJob, Preview),
     Notification,
+    *(MeetingNotice, NoticeRecipient, DocumentNote),
 ]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 

@@ -210,3 +210,14 @@ def test_the_meeting_page_reads_a_fixed_number_of_queries(agenda, client, items,
         page = client.get(url).content.decode()
 
     assert page.count("data-document>") == items
+
+
+def test_an_administrator_sees_that_a_note_exists_but_not_what_it_says(agenda, client, django_user_model):
+    note = DocumentNote.objects.create(user=agenda.members[0], document=agenda.public_document, text="Min hemlighet")
+    client.force_login(django_user_model.objects.create_superuser("admin", "admin@example.org", password=None))
+
+    listing = client.get(reverse("admin:minutes_documentnote_changelist")).content.decode()
+    detail = client.get(reverse("admin:minutes_documentnote_change", args=[note.pk])).content.decode()
+
+    assert "Tjänsteutlåtande budget" in listing
+    assert ("Min hemlighet" in listing, "Min hemlighet" in detail) == (False, False)
