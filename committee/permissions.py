@@ -1,8 +1,9 @@
 """Who may see and change what: plain predicates, one place, used by every view."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
 
-from committee.models import Committee
+from committee.models import Committee, Membership
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -48,3 +49,17 @@ def signer_person(user: User):
     if not user.is_authenticated:
         return None
     return getattr(user, "person", None)
+
+
+def can_read_agenda(user: User, meeting) -> bool:
+    """Members and substitutes of the committee (on the meeting's day or today), and its secretaries, read its
+    agenda and case documents in the reading room."""
+    if not user.is_authenticated:
+        return False
+    if serves_as_secretary(user, meeting.committee):
+        return True
+    person = getattr(user, "person", None)
+    if person is None:
+        return False
+    memberships = Membership.objects.filter(person=person, committee_id=meeting.committee_id)
+    return memberships.on(meeting.date).exists() or memberships.on(timezone.localdate()).exists()

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_tasks_db",
+    "django_otp",  # the second factor for confidential case documents (minutes/views/reading.py)
+    "django_otp.plugins.otp_totp",
     "committee",
     "minutes",
 ]
@@ -116,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -366,6 +369,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+OTP_TOTP_ISSUER = "Paragraf"  # the name an authenticator app shows beside the code
+
 MIDDLEWARE += [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "committee.headers.SecurityHeadersMiddleware",

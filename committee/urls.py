@@ -22,6 +22,7 @@ urlpatterns = [
     path("oparl/v1/", include("minutes.oparl.urls")),
     path("oparl/", oparl.root),  # the entry point of the one version there is
     re_path(r"^oparl/(?P<path>.*)$", oparl.not_found),  # a JSON 404, as clients of the API expect
+    path("las/", include("minutes.reading.urls")),  # the members' reading room
     path("", include("minutes.urls")),
     # The public portal, the notice board and the seal check: in Swedish, and in English under /en/.
     *i18n_patterns(

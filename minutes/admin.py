@@ -35,10 +35,13 @@ from minutes.models import (
     ArchiveExport,
     Attendance,
     Ballot,
+    DocumentNote,
     Item,
     Meeting,
+    MeetingNotice,
     Motion,
     MotionMover,
+    NoticeRecipient,
     Notification,
     Preview,
     Proposition,
@@ -606,3 +609,27 @@ class AgendaDocumentAdmin(RecordAdmin):
 
     list_display = ["title", "agenda_item", "date", "confidential", "sha256", "uploaded_at"]
     list_select_related = ["agenda_item__meeting__committee"]
+
+
+@admin.register(MeetingNotice)
+class MeetingNoticeAdmin(RecordAdmin):
+    """Notices are planned and sent from the meeting's notice page (minutes.notice); the admin reads them."""
+
+    list_display = ["meeting", "send_on", "sent_at", "reminded_at"]
+    list_select_related = ["meeting__committee"]
+
+
+@admin.register(NoticeRecipient)
+class NoticeRecipientAdmin(RecordAdmin):
+    list_display = ["notice", "person", "email", "role", "sent_at", "reminded_at", "opened_at"]
+    list_select_related = ["notice__meeting__committee", "person"]
+    exclude = ["token"]  # the personal link is its recipient's
+
+
+@admin.register(DocumentNote)
+class DocumentNoteAdmin(RecordAdmin):
+    """A member's note is theirs alone: the admin shows that it exists, never what it says."""
+
+    list_display = ["user", "document", "updated_at"]
+    list_select_related = ["user", "document"]
+    exclude = ["text"]

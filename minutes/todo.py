@@ -24,6 +24,7 @@ from minutes import adjustment, deadlines
 from minutes.completeness import Check, item_checks, meeting_checks
 from minutes.models import AdjustmentRound, Approval, Meeting, MeetingStatus, RoundState, Verdict
 from minutes.oparl.reading import read_snapshots
+from minutes.notice import notice_check
 
 EXPORT_DAYS = 30  # a protocol adjusted this recently is still offered to the registrar to export
 
@@ -100,11 +101,14 @@ def sections(user: AbstractBaseUser, *, today: datetime.date) -> list[Section]:
 def secretary_tasks(committees: list[Committee], *, today: datetime.date) -> list[Task]:
     meetings = Meeting.objects.filter(committee__in=committees).select_related("committee", "chair")
     tasks: list[Task] = []
-    drafts = list(meetings.filter(status=MeetingStatus.DRAFT).order_by("date", "pk"))
+    drafts = list(meetings.filter(status=MeetingStatus.DRAFT).select_related("notice").order_by("date", "pk"))
     snapshots = read_snapshots(meeting.pk for meeting in drafts)  # all at once: as many queries for one as for ten
     for meeting in drafts:
         snapshot = snapshots[meeting.pk].snapshot
         gaps = [c for c in meeting_checks(snapshot) if not c.ok]
+        late = notice_check(meeting, today)
+        if late is not None:
+            gaps.append(late)
         for item in snapshot.items:
             gaps += [
                 Check(f"§ {item.number}: {c.label}", c.ok, c.detail) for c in item_checks(item, snapshot) if not c.ok

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from minutes.views import adjustment, agenda, audit, draft, editor, meeting, protocol, secretariat
+from minutes.views import notice as notice_views
 
 app_name = "minutes"
 
@@ -15,6 +16,9 @@ urlpatterns = [
     path("sammantrade/<id:pk>/foredragningslista/atgard/", agenda.agenda_action, name="agenda-action"),
     path("sammantrade/<id:pk>/foredragningslista/<id:item_pk>/", agenda.agenda_item, name="agenda-item"),
     path("sammantrade/<id:pk>/handling/<id:document_pk>.pdf", agenda.agenda_document_file, name="agenda-document"),
+    path("sammantrade/<id:pk>/kallelse/", notice_views.notice_page, name="notice"),
+    path("sammantrade/<id:pk>/kallelse/atgard/", notice_views.notice_action, name="notice-action"),
+    path("sammantrade/<id:pk>/kallelse.<str:fmt>", notice_views.notice_document, name="notice-document"),
     path("sammantrade/<id:pk>/narvaro/", meeting.attendance, name="attendance"),
     path("sammantrade/<id:pk>/uppgifter/", meeting.meeting_edit, name="meeting-edit"),
     path("sammantrade/<id:pk>/paragraf/<number:number>/", editor.item_edit, name="item-edit"),

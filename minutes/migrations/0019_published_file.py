@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('minutes', '0016_sealed_sha512'),
+        ('minutes', '0018_agenda'),
     ]
 
     operations = [

@@ -40,6 +40,9 @@ class Meeting(models.Model):
     adjustment_at = models.DateTimeField(_("time of adjustment"), null=True, blank=True)
     adjustment_place = models.CharField(_("place of adjustment"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    notice_days = models.PositiveSmallIntegerField(
+        _("notice days"), default=7, help_text=_("How many days before the meeting the notice goes out.")
+    )
 
     class Meta:
         ordering = ["-date", "-number"]

@@ -18,6 +18,7 @@ from minutes.completeness import item_checks, meeting_checks
 from minutes.forms import MeetingForm, NewItemForm, posted_number
 from minutes.models import Item, Meeting
 from minutes.protocol.adjusted import snapshot_for
+from minutes.views.reading import reader_committees
 
 
 def committee_list(request: HttpRequest) -> HttpResponse:
@@ -26,7 +27,8 @@ def committee_list(request: HttpRequest) -> HttpResponse:
         return redirect("portal:start")
     sections = todo.sections(request.user, today=timezone.localdate())
     committees = todo.secretary_committees(request.user)
-    return render(request, "minutes/committee_list.html", {"committees": committees, "sections": sections})
+    context = {"committees": committees, "sections": sections, "reads": bool(reader_committees(request.user))}
+    return render(request, "minutes/committee_list.html", context)
 
 
 @login_required

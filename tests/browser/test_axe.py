@@ -40,6 +40,10 @@ PAGES: dict[str, Callable[[Meeting], str]] = {
     "seal verification": lambda meeting: reverse("verify"),
     "audit trail of the meeting": lambda meeting: reverse("minutes:audit-trail", args=[meeting.pk]),
     "audit trail of a §": lambda meeting: reverse("minutes:item-audit-trail", args=[meeting.pk, 13]),
+    "notice": lambda meeting: reverse("minutes:notice", args=[meeting.pk]),
+    "reading room": lambda meeting: reverse("reading:home"),
+    "reading room, a meeting": lambda meeting: reverse("reading:meeting", args=[meeting.pk]),
+    "second factor, enrolment": lambda meeting: reverse("reading:second-factor-enrol"),
 }
 
 

@@ -18,12 +18,15 @@ from minutes.models import (
     ArchiveExport,
     Attendance,
     AttendanceFunction,
+    DocumentNote,
     Item,
     Meeting,
+    MeetingNotice,
     MeetingStatus,
     Motion,
     MotionKind,
     MotionMover,
+    NoticeRecipient,
     Notification,
     Preview,
     Recusal,
@@ -50,6 +53,7 @@ RECORDS = [
     Notification,
     ArchiveExport,
     AgendaDocument,  # checked and stored whole by minutes.agenda.documents
+    *(MeetingNotice, NoticeRecipient, DocumentNote),
 ]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 

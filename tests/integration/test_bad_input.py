@@ -54,8 +54,10 @@ from minutes.models import (
     Announcement,
     DocumentKind,
     Meeting,
+    MeetingNotice,
     MeetingStatus,
     Motion,
+    NoticeRecipient,
     RoundState,
     SealedDocument,
     SealingJob,
@@ -101,14 +103,23 @@ def installation(django_db_setup, django_db_blocker, seal_certificate_file, tmp_
             )
             for meeting in (side.adjusted, side.announced):  # so that asking for it finds it rather than seals it
                 adjustment.seal_document(adjustment.completed_round(meeting), DocumentKind.EXTRACT, (1,))
-            public = add_agenda_item(side.draft, title="Offentlig punkt", dnrs=["A-9/2026"], proposal="Förslag.")
-            store_document(
-                public, upload=upload(pdf_bytes()), title="Tjänsteutlåtande", date=side.draft.date, confidential=False
-            )
+            reading_room(side)
             yield side
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def reading_room(side: Side) -> None:
+    """The draft's agenda with a public and a confidential document, and its notice's copy for the member."""
+    agenda_item = add_agenda_item(side.draft, title="Budget", dnrs=["A-9/2026"])
+    secret = add_agenda_item(side.draft, title="Bistånd", confidential=True, secrecy_ground="OSL 26 kap. 1 §")
+    for item, confidential in ((agenda_item, False), (secret, True)):
+        store_document(
+            item, upload=upload(pdf_bytes()), title="Handling", date=side.draft.date, confidential=confidential
+        )
+    notice = MeetingNotice.objects.create(meeting=side.draft, sent_at=timezone.now())
+    NoticeRecipient.objects.create(notice=notice, person=side.members[2], email="a@example.org", role="ledamot")
 
 
 @pytest.fixture
@@ -417,7 +428,7 @@ def test_an_import_refuses_a_meeting_date_no_protocol_can_carry(side, day):
 
 
 ROLES = ("anonymous", "secretary", "registrar", "chair", "adjuster", "member")
-NAMESPACES = ("portal", "oparl", "minutes")
+NAMESPACES = ("portal", "oparl", "minutes", "reading")
 PUBLIC = ("notice-board", "notice-archive", "notice-feed", "verify", "sealed-file", "health")
 EXAMPLES = 500
 
@@ -435,8 +446,8 @@ DATES = (
 )
 TEXTS = ("", " ", "\x00", "a\x00b", "%00", "x" * 3000, "../../etc/passwd", "<script>", "'", '"', "\\", "%", "\u202e")
 NUMBER_NAMES = {"pk", "preview", "number", "item", "year", "id", "version", "round", "job", "page", "sida", "limit"}
-NUMBER_NAMES |= {"item_pk", "document_pk", "document"}  # the agenda's
-DATE_NAMES = {"date", "posted_on", "report_date", "adjustment_at", *FILTERS}
+NUMBER_NAMES |= {"item_pk", "document_pk", "document", "notice_days"}  # the agenda's and the notice's
+DATE_NAMES = {"date", "posted_on", "report_date", "adjustment_at", "send_on", *FILTERS}
 
 
 def typed(name: str) -> tuple[str, ...]:
@@ -465,6 +476,8 @@ ALTERNATIVES = {
     + ("opening", "make-items", "withdraw"),
     "form": ("item", "document", "replace"),
     "posted_on": ("2026-09-01",),  # today would announce, and seal the public version: seconds
+    "document_pk": ("{document}", "{secret_document}"),
+    "next": ("/las/", "https://example.org/", "//example.org/"),
 }
 
 
@@ -721,6 +734,19 @@ BASES = [
         pk="{agenda_document}",
         query={"download": "1"},
     ),
+    get("minutes:notice", "secretary", pk="{draft}"),
+    post("minutes:notice-action", "secretary", {"action": "schedule", "send_on": "2026-09-01"}, pk="{draft}"),
+    post("minutes:notice-action", "secretary", {"action": "rule", "notice_days": "7"}, pk="{draft}"),
+    get("minutes:notice-document", "secretary", pk="{draft}", fmt="txt"),
+    get("reading:home", "member"),
+    get("reading:worker"),
+    get("reading:meeting", "member", pk="{draft}"),
+    get("reading:document", "member", document_pk="{document}"),
+    post("reading:note", "member", {"text": "Min anteckning."}, document_pk="{document}"),
+    get("reading:notice-open", token="{token}"),
+    get("reading:second-factor-enrol", "member", query={"next": "/las/"}),
+    post("reading:second-factor-enrol", "member", {"code": "123456", "next": "/las/"}),
+    post("reading:second-factor-verify", "member", {"code": "123456", "next": "/las/"}),
 ]
 
 # The query parameters each view reads, and the fields each form posts (the forms' own and those the
@@ -736,6 +762,7 @@ QUERIES = {
     "minutes:extract-document": ("version",),
     "sealed-file": ("download",),
     "portal:agenda-document": ("download",),
+    "reading:second-factor-enrol": ("next",),
 }
 
 
@@ -772,6 +799,10 @@ POSTS = {
     "minutes:agenda-action": ("action", "item"),
     "minutes:agenda-item": ("form", "document", *prefixed("", AgendaItemForm), *prefixed("doc-", DocumentForm)),
     "verify": ("file",),
+    "minutes:notice-action": ("action", "send_on", "notice_days"),
+    "reading:note": ("text",),
+    "reading:second-factor-enrol": ("code", "next"),
+    "reading:second-factor-verify": ("code", "next"),
 }
 
 # The issue's reproducers: each answered 500 (or led to a page that did) before it was fixed.
@@ -843,6 +874,9 @@ def references(side: Side) -> dict[str, str]:
         "sealed": SealedDocument.objects.filter(meeting=side.announced, kind=DocumentKind.PROTOCOL).get().sha256,
         "agenda_item": str(side.draft.agenda_items.get(confidential=False).pk),
         "agenda_document": str(AgendaDocument.objects.get(agenda_item__meeting=side.draft, confidential=False).pk),
+        "document": str(AgendaDocument.objects.get(agenda_item__meeting=side.draft, confidential=False).pk),
+        "secret_document": str(AgendaDocument.objects.get(agenda_item__meeting=side.draft, confidential=True).pk),
+        "token": NoticeRecipient.objects.get(notice__meeting=side.draft).token,
     }
 
 

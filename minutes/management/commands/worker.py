@@ -3,10 +3,10 @@
 django-tasks-db leaves the task of a killed worker marked as running for ever. Paragraf's jobs
 carry their own heartbeat, so between batches this worker queues again the jobs whose worker
 stopped beating (`minutes.jobs.requeue_stalled`); the job's claim keeps a job from running twice.
-It also sends the reminders before the legal deadlines (`minutes.notifications`), at most once a
-minute; their unique keys keep two workers from sending one twice. Every
-PARAGRAF_PUBLISHED_VERIFY_HOURS it re-reads the published files and repairs those that no longer
-match their checksum (`minutes.publication.verify`).
+It also sends the reminders before the legal deadlines (`minutes.notifications`) and the notices
+of meetings planned for the day (`minutes.notice`), at most once a minute; unique keys and a row
+lock keep two workers from sending one twice. Every PARAGRAF_PUBLISHED_VERIFY_HOURS it re-reads the
+published files and repairs those that no longer match their checksum (`minutes.publication.verify`).
 """
 
 import time
@@ -17,7 +17,7 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from minutes import jobs, notifications
+from minutes import jobs, notice, notifications
 from minutes.publication.verify import verify_published
 
 REMINDER_SECONDS = 60  # how often the reminders due are looked for
@@ -42,6 +42,9 @@ class Command(BaseCommand):
                 reminded = notifications.send_due_reminders()
                 if reminded and verbosity:
                     self.stdout.write(f"Sent {reminded} reminder(s) of a deadline.")
+                noticed = notice.send_due_notices()
+                if noticed and verbosity:
+                    self.stdout.write(f"Sent {noticed} notice(s) of a meeting planned for today.")
             if verify_seconds and time.monotonic() - verified_at >= verify_seconds:
                 verified_at = time.monotonic()
                 checked = verify_published(repair=True)
