@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from committee.models import HouseStyleVersion
 from minutes.models import (
     AdjustedSnapshot,
     Adjuster,
@@ -46,6 +47,7 @@ MODELS = [
 RECORDS = [
     *(AdjustmentRound, Approval, SealedDocument, AdjustedSnapshot, Announcement, SearchEntry, SealingJob, Preview),
     Notification,
+    HouseStyleVersion,
 ]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 
