@@ -548,6 +548,10 @@ ANNOUNCE = post(
 )
 RETRY = post("minutes:sealing-retry", "registrar", {"job": "{job}"}, pk="{adjusted}")
 
+STYLE = {"meeting": "{draft}", "name": "Stil", "body_noun": "nämnden", "tense": "past"} | {
+    "section_order": "decision, matter, motions, procedure, reservations, statements"
+}
+
 BASES = [
     get("portal:start"),
     get(
@@ -681,6 +685,12 @@ BASES = [
     get("minutes:sealing", "registrar", pk="{adjusted}"),
     RETRY,
     get("minutes:exchange-file", "registrar", pk="{draft}"),
+    get("minutes:style-edit", "secretary", slug="{slug}", query={"meeting": "{draft}"}),
+    post("minutes:style-edit", "secretary", {"motion.approve": "{{ movers }} yrkade bifall.", **STYLE}, slug="{slug}"),
+    post("minutes:style-preview", "secretary", {"recusal": "{{ person }} anmälde jäv.", **STYLE}, slug="{slug}"),
+    get("minutes:style-export", "secretary", slug="{slug}"),
+    post("minutes:style-import", "secretary", {"preset": "stockholm-sdn"}, slug="{slug}"),
+    get("minutes:style-diff", "secretary", slug="{slug}", query={"a": "preset:stockholm-sdn", "b": "current"}),
 ]
 
 # The query parameters each view reads, and the fields each form posts (the forms' own and those the
@@ -695,6 +705,8 @@ QUERIES = {
     "minutes:item-document": ("version",),
     "minutes:extract-document": ("version",),
     "sealed-file": ("download",),
+    "minutes:style-edit": ("meeting",),
+    "minutes:style-diff": ("a", "b"),
 }
 
 
@@ -728,6 +740,9 @@ POSTS = {
     "minutes:export": prefixed("", ExtractChoiceForm),
     "minutes:sealing-retry": ("job",),
     "verify": ("file",),
+    "minutes:style-edit": tuple(STYLE),
+    "minutes:style-preview": tuple(STYLE),
+    "minutes:style-import": ("preset", "file"),
 }
 
 # The issue's reproducers: each answered 500 (or led to a page that did) before it was fixed.
