@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -243,9 +243,18 @@ class Compiled:
     document: dict
     templates: dict[str, jinja2.Template]
     common: dict[str, Any]
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render(self, template: str, /, **values: Any) -> str:
-        return self.templates[template].render(**self.common, **values)
+        """The template rendered with `values`; the same values give the same text, so it is kept (a name
+        is rendered hundreds of times in a protocol)."""
+        key = (template, *sorted(values.items()))
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) > MEMO_SIZE:
+                self.memo.clear()
+            found = self.memo[key] = self.templates[template].render(**self.common, **values)
+        return found
 
     @property
     def verbs(self) -> dict[str, str]:
@@ -263,6 +272,7 @@ class Compiled:
 
 
 _compiled: dict[str, Compiled] = {}
+MEMO_SIZE = 20_000
 
 
 def compiled(document: Mapping[str, Any], sha256: str = "") -> Compiled:
