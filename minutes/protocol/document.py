@@ -49,6 +49,13 @@ class ItemDocument:
         return f"{self.label or f'§ {self.number}'} {self.heading}"
 
 
+def split_paragraphs(text: str) -> list[str]:
+    """A generated text as paragraphs: a style's template may write several, separated by an empty line."""
+    if "\n\n" not in text:
+        return [text]
+    return [part.strip() for part in text.split("\n\n") if part.strip()]
+
+
 def roll_call(proposition, item: ItemSnapshot, style: HouseStyle) -> RollCall:
     cast = {b.person.id: b.choice for b in proposition.ballots}
     voters: list[PersonRef] = list(item.serving) + [
@@ -90,7 +97,7 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
     }
     motions: list[str] = []
     for motion in item.motions:
-        motions.append(phrases.motion_sentence(motion, item, style, chair_id))
+        motions.extend(split_paragraphs(phrases.motion_sentence(motion, item, style, chair_id)))
         shown_elsewhere = motion.id in shown_by_reservation and motion.kind != MotionKind.OWN_PROPOSAL
         if motion.text.strip() and not shown_elsewhere and motion.kind != MotionKind.REFER_BACK:
             motions.extend(paragraphs(motion.text))
@@ -99,11 +106,14 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
 
     procedure: list[str] = []
     for proposition in item.propositions:
-        procedure.extend(phrases.procedure_sentences(proposition, item, style))
+        procedure.extend(
+            part for text in phrases.procedure_sentences(proposition, item, style) for part in split_paragraphs(text)
+        )
     procedure.extend(phrases.recusal_sentence(r, style) for r in item.recusals)
     if item.immediately_adjusted:
         procedure.append(phrases.immediate_adjustment_sentence(style))
-    roll_calls = tuple(roll_call(p, item, style) for p in item.propositions if p.voted)
+    inline = style.compiled.document.get("roll_call", "inline") == "inline"
+    roll_calls = tuple(roll_call(p, item, style) for p in item.propositions if p.voted and inline)
     if procedure or roll_calls:
         parts["procedure"].append(Section(headings["procedure"], "procedure", tuple(procedure), roll_calls=roll_calls))
 

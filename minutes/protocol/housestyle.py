@@ -18,6 +18,7 @@ Schema (format 1):
     labels          small templates: paragraph ("§ {{ number }}"), dnr, party, person, possessive, conjunction
     formats         date: "iso" | "long" | "weekday_long"; time: "dot" | "colon"
     section_order   the order of a §'s sections (`SECTIONS`)
+    roll_call       "inline" (the roll-call list under Beslutsgång) or "omitted" (it is in an appendix)
     sentences       the sentence templates, by name (`PLACEHOLDERS`)
 """
 
@@ -62,6 +63,7 @@ SECTIONS = ("decision", "matter", "motions", "procedure", "reservations", "state
 TERMS = ("statement", "minute_note")
 DATE_FORMATS = ("iso", "long", "weekday_long")
 TIME_FORMATS = ("dot", "colon")
+ROLL_CALLS = ("inline", "omitted")  # omitted: the roll-call list is printed elsewhere (an appendix)
 
 # Every template may use these; `verbs` and `terms` are dicts of the style's own words.
 COMMON = {
@@ -77,6 +79,11 @@ MOTION = {
     "reason": "a referral's reason, without its full stop ('' when none)",
 }
 
+OUTCOME = {
+    "base_proposal": "what the § decides on",
+    "label": "the winning motion's label (Peter Öbergs (L) yrkande, or förvaltningens förslag)",
+}
+
 # The placeholders of each template, with what they hold; the keys are the template names.
 PLACEHOLDERS: dict[str, dict[str, str]] = {
     "motion.approve": MOTION,
@@ -85,14 +92,21 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
     "motion.refer_back": MOTION,
     "motion.table": MOTION,
     "motion.own_proposal": MOTION,
-    "motion_label.base": {"base_proposal": "what the § decides on (förvaltningens förslag)"},
+    "motion_label.base": {
+        "base_proposal": "what the § decides on (förvaltningens förslag)",
+        "movers_possessive": "who moved to approve it, in the genitive ('' when the proposal itself is meant)",
+    },
     "motion_label.motion": {"movers_possessive": "the first mover in the genitive (Peter Öbergs (L))"},
-    "outcome.approve": {"base_proposal": "what the § decides on"},
-    "outcome.reject": {"base_proposal": "what the § decides on"},
-    "outcome.refer_back": {"base_proposal": "what the § decides on"},
-    "outcome.table": {"base_proposal": "what the § decides on"},
-    "outcome.motion": {"label": "the winning motion's label (Peter Öbergs (L) yrkande)"},
-    "proposition.against_each_other": {"outcome": "what was decided (enligt förvaltningens förslag)"},
+    "outcome.approve": OUTCOME,
+    "outcome.reject": OUTCOME,
+    "outcome.refer_back": OUTCOME,
+    "outcome.table": OUTCOME,
+    "outcome.motion": OUTCOME,
+    "proposition.against_each_other": {
+        "outcome": "what was decided (enligt förvaltningens förslag)",
+        "winner_label": "the label of what won (Peter Öbergs (L) yrkande)",
+        "motions_possessive": "every motion's movers in the genitive (Pär Löfstrands och AnnSofie Anderssons)",
+    },
     "proposition.single": {"approved": "true if the motion was approved"},
     "proposition.decide_today_or_refer": {"deferred": "true if the § was referred back"},
     "proposition.decide_today_or_table": {"deferred": "true if the § was tabled"},
@@ -144,6 +158,8 @@ SAMPLES: dict[str, Any] = {
     "base_proposal": "förvaltningens förslag",
     "reason": "att utreda kostnaderna",
     "movers_possessive": "Peter Öbergs (L)",
+    "motions_possessive": "Peter Öbergs (L) och Arne Fredholms (M)",
+    "winner_label": "Peter Öbergs (L) yrkande",
     "label": "Peter Öbergs (L) yrkande",
     "outcome": "enligt förvaltningens förslag",
     "approved": True,
@@ -468,8 +484,8 @@ def validate(document: Any) -> list[Problem]:
         if not isinstance(document.get(group), dict):
             problems.append(Problem(json_path(group), group, f"{group} saknas eller är inte ett objekt."))
             continue
-        for name in names:
-            need_text((group, name), f"{group}.{name}")
+        for name in names:  # a heading may be empty: the section is then printed without one
+            need_text((group, name), f"{group}.{name}", blank=group == "headings")
         for extra in sorted(set(document[group]) - set(names)):
             problems.append(Problem(json_path(group, extra), f"{group}.{extra}", f"Okänt fält {group}.{extra}."))
     formats = document.get("formats")
@@ -511,7 +527,9 @@ def validate(document: Any) -> list[Problem]:
         problems.append(Problem(json_path(*_template_path(name)), name, f"Okänd mall {name}."))
     problems += _text_limits(document)
     known = {"format", "name", "description", "tense", "body_noun", "verbs", "headings", "terms", "labels"}
-    known |= {"formats", "section_order", "sentences"}
+    known |= {"formats", "section_order", "sentences", "roll_call"}
+    if document.get("roll_call", "inline") not in ROLL_CALLS:
+        problems.append(Problem("$.roll_call", "roll_call", f"Voteringslistan ska vara en av {', '.join(ROLL_CALLS)}."))
     for extra in sorted(set(document) - known):
         problems.append(Problem(json_path(extra), extra, f"Okänt fält {extra}."))
     return problems

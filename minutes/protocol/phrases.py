@@ -143,7 +143,8 @@ def motion_label(motion: MotionData | None, item: ItemSnapshot, style: HouseStyl
     """What a vote is for: "förvaltningens förslag" or "Peter Öbergs (L) yrkande"."""
     c = _style(style)
     if motion is None or motion.kind == MotionKind.APPROVE:
-        return c.render("motion_label.base", base_proposal=item.base_proposal)
+        movers = possessive(motion.movers, style) if motion is not None and motion.movers else ""
+        return c.render("motion_label.base", base_proposal=item.base_proposal, movers_possessive=movers)
     return c.render("motion_label.motion", movers_possessive=possessive(motion.movers, style))
 
 
@@ -157,11 +158,11 @@ OUTCOME_TEMPLATES = {
 def outcome(motion: MotionData | None, item: ItemSnapshot, style: HouseStyle | None = None) -> str:
     """What the committee decided, as it follows "beslutat"/"beslutade nämnden"."""
     c = _style(style)
+    label = motion_label(motion, item, style)
     if motion is None or motion.kind == MotionKind.APPROVE:
-        return c.render("outcome.approve", base_proposal=item.base_proposal)
-    if motion.kind in OUTCOME_TEMPLATES:
-        return c.render(OUTCOME_TEMPLATES[motion.kind], base_proposal=item.base_proposal)
-    return c.render("outcome.motion", label=motion_label(motion, item, style))
+        return c.render("outcome.approve", base_proposal=item.base_proposal, label=label)
+    name = OUTCOME_TEMPLATES.get(motion.kind, "outcome.motion")
+    return c.render(name, base_proposal=item.base_proposal, label=label)
 
 
 def proposition_sentence(proposition: PropositionData, item: ItemSnapshot, style: HouseStyle) -> str:
@@ -169,7 +170,12 @@ def proposition_sentence(proposition: PropositionData, item: ItemSnapshot, style
     found = item.motion(proposition.outcome_id)
     match proposition.kind:
         case PropositionKind.AGAINST_EACH_OTHER:
-            return c.render("proposition.against_each_other", outcome=outcome(found, item, style))
+            return c.render(
+                "proposition.against_each_other",
+                outcome=outcome(found, item, style),
+                winner_label=motion_label(found, item, style),
+                motions_possessive=join_words([possessive(m.movers, style) for m in item.motions if m.movers], style),
+            )
         case PropositionKind.SINGLE:
             return c.render("proposition.single", approved=found is not None)
         case PropositionKind.DECIDE_TODAY_OR_REFER:

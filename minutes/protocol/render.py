@@ -4,6 +4,7 @@ The protocol is a legal document, so rendering is strict: an undefined name is a
 (StrictUndefined), user text is always escaped in HTML, and nothing here queries the database.
 """
 
+import contextvars
 import datetime
 from dataclasses import dataclass
 from functools import cache
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from minutes.protocol import housestyle
 from minutes.protocol.document import ItemDocument, item_document, roll_entries
 from minutes.protocol.snapshot import ProtocolSnapshot
 
@@ -59,12 +61,16 @@ class Request:
     bare: bool = False  # the body alone, to embed in a web page
 
 
+# The date and time formats of the house style being rendered (its "formats"); set by `render`.
+FORMATS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("formats", default=None)
+
+
 def swedish_date(day: datetime.date | None) -> str:
-    return day.isoformat() if day else ""
+    return housestyle.format_date(day, (FORMATS.get() or {}).get("date", "iso"))
 
 
 def clock(value: datetime.time | None) -> str:
-    return value.strftime("%H.%M") if value else ""
+    return housestyle.format_time(value, (FORMATS.get() or {}).get("time", "dot"))
 
 
 @cache
@@ -97,6 +103,14 @@ def render(snapshot: ProtocolSnapshot, request: Request, fmt: Format) -> str:
     suffix = {"html": "html.j2", "text": "txt.j2"}[fmt]
     template = environment(fmt).get_template(f"{request.kind}.{suffix}")
     items = documents(snapshot, request)
+    token = FORMATS.set(snapshot.style.compiled.document.get("formats", {}))
+    try:
+        return _render(template, snapshot, request, items)
+    finally:
+        FORMATS.reset(token)
+
+
+def _render(template: jinja2.Template, snapshot: ProtocolSnapshot, request: Request, items: list[ItemDocument]) -> str:
     return template.render(
         p=snapshot,
         items=items,

@@ -127,3 +127,20 @@ def test_admin_creates_a_committee_from_a_preset(admin_client):
         "Sunne kommun",
     )
     assert User.objects.filter(is_superuser=True).count() == 1
+
+
+def test_the_styles_date_and_time_formats_reach_the_whole_document(demo):
+    style = styles.own_style(demo.committee)
+    document = copy.deepcopy(style.document)
+    document["formats"] = {"date": "weekday_long", "time": "colon"}
+    styles.save_style(style, document)
+    text = render_text(build_snapshot(demo))
+    assert "Sammanträdesdatum torsdag den 22 september 2016" in text
+    assert "Justeringens tid och plats: torsdag den 29 september 2016 kl. 15:00" in text
+
+
+def test_a_snapshot_reads_the_committees_style_in_the_same_queries(demo, django_assert_num_queries):
+    styles.own_style(demo.committee)
+    with django_assert_num_queries(14):
+        snapshot = build_snapshot(demo.pk)
+    assert (snapshot.style.version, snapshot.style.document) == (1, demo.committee.house_style.document)
