@@ -186,7 +186,9 @@ def roll_entries(protocol: ProtocolSnapshot) -> dict[str, list[str]]:
                 name += f", {title}"
             roll["members"].append(name + _range(entry))
         elif entry.function == AttendanceFunction.SERVING:
-            roll["substitutes"].append(f"{name} för {phrases.person(entry.replaces, style=style)}{_range(entry)}")
+            replaces = phrases.person(entry.replaces, style=style)
+            line = style.compiled.render("first_page.substitute", name=name, replaces=replaces)
+            roll["substitutes"].append(line + _range(entry))
         elif entry.function == AttendanceFunction.NON_SERVING:
             roll["non_serving"].append(name + _range(entry))
         else:
@@ -195,7 +197,7 @@ def roll_entries(protocol: ProtocolSnapshot) -> dict[str, list[str]]:
         for recusal in item.recusals:
             if recusal.substitute:
                 substitute = phrases.person(recusal.substitute, style=style)
-                roll["substitutes"].append(
-                    f"{substitute} för {phrases.person(recusal.person, style=style)} § {item.number}"
-                )
+                replaces = phrases.person(recusal.person, style=style)
+                line = style.compiled.render("first_page.substitute", name=substitute, replaces=replaces)
+                roll["substitutes"].append(f"{line} § {item.number}")
     return roll

@@ -16,6 +16,8 @@ Schema (format 1):
     headings        the § sections' headings, by section (`HEADINGS`)
     terms           words the templates may use: terms.statement, terms.minute_note
     labels          small templates: paragraph ("§ {{ number }}"), dnr, party, person, possessive, conjunction
+    first_page      the first page's labels (`FIRST_PAGE_WORDS`) and templates: title, time_span,
+                    adjustment_time, paragraph_range, substitute
     formats         date: "iso" | "long" | "weekday_long"; time: "dot" | "colon"
     section_order   the order of a §'s sections (`SECTIONS`)
     roll_call       "inline" (the roll-call list under Beslutsgång) or "omitted" (it is in an appendix)
@@ -134,6 +136,26 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
     },
     "report": {"date": "the date of the administration's report, formatted"},
     "immediate_adjustment": {},
+    "first_page.title": {"number": "the meeting's number in its year", "year": "the year"},
+    "first_page.place_and_time": {
+        "place": "where the meeting was held",
+        "start": "when it began, formatted ('' if not given)",
+        "end": "when it ended ('' if not given)",
+    },
+    "first_page.adjustment": {
+        "date": "the adjustment's date, formatted ('' if not decided)",
+        "time": "its time ('' if none)",
+        "place": "its place ('' if none)",
+    },
+    "first_page.adjusters": {
+        "names": "the adjusters' names, a list",
+        "joined": "the same joined with the conjunction (Jörn Okan och Tobias Eriksson)",
+    },
+    "first_page.paragraph_range": {"first": "the first § number", "last": "the last § number"},
+    "first_page.substitute": {
+        "name": "the serving substitute (Mats Hedlund (M))",
+        "replaces": "whom they serve for (Karin Holm (M))",
+    },
     "label.paragraph": {"number": "the § number"},
     "label.dnr": {"dnr": "the registration number (diarienummer)"},
     "label.party": {"party": "the party abbreviation (S)"},
@@ -186,6 +208,16 @@ SAMPLES: dict[str, Any] = {
     "with_others": True,
     "party_label": "(S)",
     "chair": False,
+    "year": 2016,
+    "start": "18.00",
+    "end": "20.15",
+    "time": "15.00",
+    "place": "Årstadals stadsdelsförvaltning",
+    "names": ["Jörn Okan", "Tobias Eriksson"],
+    "joined": "Jörn Okan och Tobias Eriksson",
+    "first": 1,
+    "last": 12,
+    "replaces": "Karin Holm (M)",
 }
 
 GROUPS = (
@@ -200,6 +232,20 @@ GROUPS = (
     ("report", "Ärendet"),
     ("immediate_adjustment", "Omedelbar justering"),
     ("label", "Etiketter"),
+    ("first_page", "Första sidan"),
+)
+# The first page's plain labels, by name (the document's "first_page" holds them beside its templates).
+FIRST_PAGE_WORDS = (
+    "date_label",
+    "place_label",
+    "attendance_label",
+    "members_label",
+    "substitutes_label",
+    "non_serving_label",
+    "others_label",
+    "adjusters_label",
+    "adjustment_label",
+    "paragraphs_label",
 )
 
 
@@ -217,6 +263,9 @@ def templates_of(document: Mapping[str, Any]) -> dict[str, str]:
     for name, text in document.get("labels", {}).items():
         if name != "conjunction":
             found[f"label.{name}"] = text
+    for name, text in document.get("first_page", {}).items():
+        if name not in FIRST_PAGE_WORDS:
+            found[f"first_page.{name}"] = text
     return found
 
 
@@ -264,7 +313,7 @@ class Compiled:
     def render(self, template: str, /, **values: Any) -> str:
         """The template rendered with `values`; the same values give the same text, so it is kept (a name
         is rendered hundreds of times in a protocol)."""
-        key = (template, *sorted(values.items()))
+        key = (template, *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items()))
         found = self.memo.get(key)
         if found is None:
             if len(self.memo) > MEMO_SIZE:
@@ -394,8 +443,13 @@ def json_path(*parts: str) -> str:
     return "$" + "".join(f".{p}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p) else f"[{p!r}]" for p in parts)
 
 
-def _template_path(name: str) -> tuple[str, ...]:
-    return ("labels", name.removeprefix("label.")) if name.startswith("label.") else ("sentences", name)
+def template_path(name: str) -> tuple[str, str]:
+    """Where a template stands in the document: ("sentences", "vote"), ("labels", "party"), ("first_page", "title")."""
+    if name.startswith("label."):
+        return ("labels", name.removeprefix("label."))
+    if name.startswith("first_page."):
+        return ("first_page", name.removeprefix("first_page."))
+    return ("sentences", name)
 
 
 def _line_of(ast: nodes.Template, placeholder: str) -> int:
@@ -512,22 +566,29 @@ def validate(document: Any) -> list[Problem]:
     labels = document.get("labels")
     if not isinstance(labels, dict) or not isinstance(labels.get("conjunction"), str):
         problems.append(Problem("$.labels.conjunction", "labels.conjunction", "labels.conjunction saknas (och)."))
+    first_page = document.get("first_page")
+    if not isinstance(first_page, dict):
+        problems.append(Problem("$.first_page", "first_page", "first_page saknas eller är inte ett objekt."))
+    else:
+        for name in FIRST_PAGE_WORDS:
+            need_text(("first_page", name), f"first_page.{name}", blank=True)
     sentences = document.get("sentences")
     if not isinstance(sentences, dict):
         problems.append(Problem("$.sentences", "sentences", "sentences saknas eller är inte ett objekt."))
-    found = templates_of(document) if isinstance(sentences, dict) and isinstance(labels, dict) else {}
+    parts_ok = all(isinstance(document.get(key), dict) for key in ("sentences", "labels", "first_page"))
+    found = templates_of(document) if parts_ok else {}
     for name in PLACEHOLDERS:
         if name not in found:
-            problems.append(Problem(json_path(*_template_path(name)), name, f"Mallen {name} saknas."))
+            problems.append(Problem(json_path(*template_path(name)), name, f"Mallen {name} saknas."))
             continue
         message = check_template(name, found[name])
         if message:
-            problems.append(Problem(json_path(*_template_path(name)), name, message))
+            problems.append(Problem(json_path(*template_path(name)), name, message))
     for name in sorted(set(found) - set(PLACEHOLDERS)):
-        problems.append(Problem(json_path(*_template_path(name)), name, f"Okänd mall {name}."))
+        problems.append(Problem(json_path(*template_path(name)), name, f"Okänd mall {name}."))
     problems += _text_limits(document)
     known = {"format", "name", "description", "tense", "body_noun", "verbs", "headings", "terms", "labels"}
-    known |= {"formats", "section_order", "sentences", "roll_call"}
+    known |= {"formats", "section_order", "sentences", "roll_call", "first_page"}
     if document.get("roll_call", "inline") not in ROLL_CALLS:
         problems.append(Problem("$.roll_call", "roll_call", f"Voteringslistan ska vara en av {', '.join(ROLL_CALLS)}."))
     for extra in sorted(set(document) - known):
@@ -554,6 +615,8 @@ def _text_limits(document: dict) -> list[Problem]:
             field = ".".join(parts[1:]) if parts[:1] in (("sentences",),) else ".".join(parts)
             if parts[:1] == ("labels",) and parts[1:] != ("conjunction",):
                 field = "label." + ".".join(parts[1:])
+            if parts[:1] == ("first_page",):
+                field = "first_page." + ".".join(parts[1:])
             limit = NAME_LIMIT if parts == ("name",) else TEXT_LIMIT
             if "\x00" in value or "\x00" in "".join(parts):
                 problems.append(Problem(json_path(*parts), field, f"{field}: tecknet NUL får inte förekomma."))

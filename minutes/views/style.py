@@ -36,6 +36,7 @@ WORD_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
     ("verbs", "Verbformer", housestyle.VERBS),
     ("headings", "Rubriker", housestyle.HEADINGS),
     ("terms", "Termer", housestyle.TERMS),
+    ("first_page", "Första sidans rubriker", housestyle.FIRST_PAGE_WORDS),
 ]
 DESCRIPTIONS = {
     "motion.approve": "Yrkande om bifall till förslaget.",
@@ -66,6 +67,11 @@ DESCRIPTIONS = {
     "label.party": "Partibeteckningen: (S) eller s.",
     "label.person": "En person i protokollet.",
     "label.possessive": "En person i genitiv (Peter Öbergs (L) yrkande).",
+    "first_page.title": "Protokollets titel (PROTOKOLL Nr 9/2016, Sammanträdesprotokoll).",
+    "first_page.time_span": "Tiden för sammanträdet (kl. 18.00–20.15).",
+    "first_page.adjustment_time": "Justeringens tid.",
+    "first_page.paragraph_range": "Paragraferna i protokollet (§§ 1–12).",
+    "first_page.substitute": "En tjänstgörande ersättare i uppropet (X för Y, X, ersättare för Y).",
 }
 SECTION_NAMES = {
     "decision": "Beslut",
@@ -101,13 +107,12 @@ def posted_document(post, base: dict) -> dict:
         document.setdefault("labels", {})["conjunction"] = post["labels.conjunction"]
     if "section_order" in post:
         document["section_order"] = [part.strip() for part in post["section_order"].split(",") if part.strip()]
+    if "roll_call" in post:
+        document["roll_call"] = post["roll_call"]
     for name in housestyle.PLACEHOLDERS:
         if name in post:
-            text = post[name].replace("\r\n", "\n")
-            if name.startswith("label."):
-                document.setdefault("labels", {})[name.removeprefix("label.")] = text
-            else:
-                document.setdefault("sentences", {})[name] = text
+            group, key = housestyle.template_path(name)
+            document.setdefault(group, {})[key] = post[name].replace("\r\n", "\n")
     return document
 
 
@@ -194,6 +199,7 @@ def page(
         "section_names": SECTION_NAMES,
         "date_formats": housestyle.DATE_FORMATS,
         "time_formats": housestyle.TIME_FORMATS,
+        "roll_call": document.get("roll_call", "inline"),
         "meeting": meeting,
         "meetings": committee.meetings.filter(items__isnull=False).distinct().order_by("-date", "-number")[:20],
         "preview": preview_html(meeting, document) if not errors else "",

@@ -32,7 +32,9 @@ def test_a_changed_sentence_is_previewed_saved_and_printed(page, demo, sign_in, 
     page.get_by_role("link", name="Årstadals stadsdelsnämnd").first.click()
     page.get_by_role("link", name="Sammanträde 9, 2016-09-22").click()
     page.get_by_role("link", name="Protokoll (HTML)").click()
-    expect(page.locator("body")).to_contain_text("Mariana Moreira Duarte m fl (MP): bifall till förvaltningens förslag.")
+    expect(page.locator("body")).to_contain_text(
+        "Mariana Moreira Duarte m fl (MP): bifall till förvaltningens förslag."
+    )
 
 
 def test_the_editor_fits_a_phone(page, demo, sign_in):

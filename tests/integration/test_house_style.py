@@ -144,3 +144,33 @@ def test_a_snapshot_reads_the_committees_style_in_the_same_queries(demo, django_
     with django_assert_num_queries(14):
         snapshot = build_snapshot(demo.pk)
     assert (snapshot.style.version, snapshot.style.document) == (1, demo.committee.house_style.document)
+
+
+def test_the_first_page_follows_the_style(demo):
+    style = styles.own_style(demo.committee)
+    document = copy.deepcopy(style.document)
+    document["formats"]["time"] = "colon"
+    document["first_page"].update(
+        {
+            "title": "Sammanträdesprotokoll",
+            "place_and_time": "{{ place }}, kl {{ start }}-{{ end }}",
+            "adjustment": "{{ place }}, {{ date }}, kl {{ time }}",
+            "adjusters": "{{ joined }}",
+            "paragraph_range": "{{ first }}-{{ last }}",
+            "substitute": "{{ name }}, ersättare för {{ replaces }}",
+            "attendance_label": "Beslutande",
+            "adjusters_label": "Utses att justera",
+            "adjustment_label": "Justeringens plats och tid",
+        }
+    )
+    styles.save_style(style, document)
+    text = render_text(build_snapshot(demo))
+    lines = [line.strip() for line in text.splitlines()]
+    assert lines[1] == "Sammanträdesprotokoll"
+    assert "Mats Hedlund (M), ersättare för Karin Holm (M)" in lines
+    assert "Paragrafer: 1-12" in lines
+    assert [line for line in lines if line.startswith(("Utses", "Justeringens plats", "Beslutande"))] == [
+        "Beslutande",
+        "Utses att justera: Sofia Bergqvist",
+        "Justeringens plats och tid: Årstadals stadsdelsförvaltning, 2016-09-29, kl 15:00",
+    ]

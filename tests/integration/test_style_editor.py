@@ -112,3 +112,15 @@ def test_diff_lists_the_changed_templates_of_two_versions(secretary_client, demo
     ).content.decode()
     assert ("<code>labels.paragraph</code>" in page, "<code>sentences.motion.approve</code>" in page) == (True, False)
     assert "<code>sentences.motion.approve</code>" in against_preset
+
+
+def test_the_editor_saves_first_page_templates_words_and_the_roll_call_choice(secretary_client, demo):
+    posted = {"first_page.title": "Sammanträdesprotokoll", "first_page.adjusters_label": "Utses att justera"}
+    secretary_client.post(url("style-edit", demo.committee), posted | {"roll_call": "omitted"})
+    document = Committee.objects.get(pk=demo.committee_id).house_style.document
+    assert (document["first_page"]["title"], document["first_page"]["adjusters_label"], document["roll_call"]) == (
+        "Sammanträdesprotokoll",
+        "Utses att justera",
+        "omitted",
+    )
+    assert "Sammanträdesprotokoll" in protocol_html(demo, public=False)

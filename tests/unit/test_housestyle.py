@@ -116,3 +116,12 @@ def test_date_and_time_formats():
     assert [housestyle.format_date(day, kind) for kind in housestyle.DATE_FORMATS] + [
         housestyle.format_time(time, kind) for kind in housestyle.TIME_FORMATS
     ] == ["2012-08-29", "den 29 augusti 2012", "onsdag den 29 augusti 2012", "14.00", "14:00"]
+
+
+def test_validate_checks_the_first_page_templates_and_allows_empty_labels():
+    document = copy.deepcopy(STOCKHOLM)
+    document["first_page"]["members_label"] = ""
+    document["first_page"]["adjusters"] = "{{ names|join(', ') }} {{ chair }}"
+    assert [(p.path, p.message.split(" (")[0]) for p in validate(document)] == [
+        ("$.first_page.adjusters", "Mallen first_page.adjusters, rad 1: okänd platshållare chair")
+    ]
