@@ -181,10 +181,9 @@ def roll_entries(protocol: ProtocolSnapshot) -> dict[str, list[str]]:
     for entry in protocol.attendance:
         name = phrases.person(entry.person, style=style)
         if entry.function == AttendanceFunction.SERVING and entry.replaces is None:
-            title = entry.person.role_title
-            if entry.person.role in ("chair", "first_vice_chair", "second_vice_chair"):
-                name += f", {title}"
-            roll["members"].append(name + _range(entry))
+            chairs = entry.person.role in ("chair", "first_vice_chair", "second_vice_chair")
+            title = entry.person.role_title if chairs else ""
+            roll["members"].append(style.compiled.render("first_page.member", name=name, title=title) + _range(entry))
         elif entry.function == AttendanceFunction.SERVING:
             replaces = phrases.person(entry.replaces, style=style)
             line = style.compiled.render("first_page.substitute", name=name, replaces=replaces)

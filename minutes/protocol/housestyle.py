@@ -152,6 +152,10 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "joined": "the same joined with the conjunction (Jörn Okan och Tobias Eriksson)",
     },
     "first_page.paragraph_range": {"first": "the first § number", "last": "the last § number"},
+    "first_page.member": {
+        "name": "a serving member (Lars Bäck (V))",
+        "title": "their office if they chair or vice-chair ('' otherwise): ordförande, vice ordförande",
+    },
     "first_page.substitute": {
         "name": "the serving substitute (Mats Hedlund (M))",
         "replaces": "whom they serve for (Karin Holm (M))",
@@ -218,6 +222,7 @@ SAMPLES: dict[str, Any] = {
     "first": 1,
     "last": 12,
     "replaces": "Karin Holm (M)",
+    "title": "ordförande",
 }
 
 GROUPS = (

@@ -71,6 +71,7 @@ DESCRIPTIONS = {
     "first_page.time_span": "Tiden för sammanträdet (kl. 18.00–20.15).",
     "first_page.adjustment_time": "Justeringens tid.",
     "first_page.paragraph_range": "Paragraferna i protokollet (§§ 1–12).",
+    "first_page.member": "En ledamot i uppropet (med ordförande- eller vice ordförandeuppdrag).",
     "first_page.substitute": "En tjänstgörande ersättare i uppropet (X för Y, X, ersättare för Y).",
 }
 SECTION_NAMES = {

@@ -18,6 +18,7 @@ def changed(**sentences: str) -> dict:
 def test_presets_are_valid():
     assert {name: validate(housestyle.preset(name)) for name in housestyle.preset_names()} == {
         "ostersund-ks": [],
+        "sunne-kf": [],
         "stockholm-sdn": [],
         "stockholm-sdn-presens": [],
     }
