@@ -40,6 +40,10 @@ PAGES: dict[str, Callable[[Meeting], str]] = {
     "seal verification": lambda meeting: reverse("verify"),
     "audit trail of the meeting": lambda meeting: reverse("minutes:audit-trail", args=[meeting.pk]),
     "audit trail of a §": lambda meeting: reverse("minutes:item-audit-trail", args=[meeting.pk, 13]),
+    "house style editor": lambda meeting: reverse("minutes:style-edit", args=[meeting.committee.slug]),
+    "house style diff": lambda meeting: (
+        reverse("minutes:style-diff", args=[meeting.committee.slug]) + "?a=preset:ostersund-ks&b=current"
+    ),
 }
 
 

@@ -124,3 +124,12 @@ def test_the_editor_saves_first_page_templates_words_and_the_roll_call_choice(se
         "omitted",
     )
     assert "Sammanträdesprotokoll" in protocol_html(demo, public=False)
+
+
+def test_markup_in_a_template_is_printed_as_text_in_the_html(secretary_client, demo):
+    posted = {"motion.approve": "<script>alert(1)</script>{{ movers }} yrkade bifall."}
+    answer = secretary_client.post(url("style-preview", demo.committee), posted).json()
+    assert ("<script>" in answer["preview"], "&lt;script&gt;alert(1)&lt;/script&gt;" in answer["preview"]) == (
+        False,
+        True,
+    )
