@@ -5,6 +5,7 @@ immutable version, and the style row carries the newest document so that a snaps
 same query as the committee.
 """
 
+import copy
 import json
 from typing import Any
 
@@ -74,12 +75,16 @@ def own_style(committee: Committee, *, by=None) -> HouseStyle:
     if committee.house_style_id:
         return committee.house_style
     with transaction.atomic():
-        document = dict(committee_document(committee))
-        document["name"] = f"{committee.short_name or committee.name}"
-        style = create_style(name=document["name"], municipality=committee.municipality, document=document, by=by)
-        Committee.objects.filter(pk=committee.pk).update(house_style=style)
-        committee.house_style = style
-    return style
+        locked = Committee.objects.select_for_update(of=("self",)).select_related("house_style").get(pk=committee.pk)
+        if locked.house_style_id is None:  # else someone made it meanwhile: theirs stands
+            document = copy.deepcopy(committee_document(locked))
+            document["name"] = locked.short_name or locked.name
+            locked.house_style = create_style(
+                name=document["name"], municipality=locked.municipality, document=document, by=by
+            )
+            locked.save(update_fields=["house_style", "modified"])  # through save: the audit trail records it
+    committee.house_style = locked.house_style
+    return locked.house_style
 
 
 def export_text(document: dict) -> str:
