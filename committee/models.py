@@ -33,6 +33,59 @@ class Stamped(models.Model):
         abstract = True
 
 
+class HouseStyle(Stamped):
+    """A house style: the document the protocol's wording is read from (minutes/protocol/housestyle.py).
+
+    `document` is the current version's; every save through `minutes.styles.save_style` adds an
+    immutable HouseStyleVersion, and an adjusted protocol keeps the document it was printed with.
+    Committees of one municipality may share a style.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    document = models.JSONField(_("style document"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["municipality", "name"]
+        verbose_name = _("house style")
+        verbose_name_plural = _("house styles")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})" if self.municipality else self.name
+
+
+class HouseStyleVersion(models.Model):
+    """One saved version of a house style, never changed or deleted."""
+
+    style = models.ForeignKey(HouseStyle, on_delete=models.PROTECT, related_name="versions", verbose_name=_("style"))
+    number = models.PositiveIntegerField(_("version"))
+    document = models.JSONField(_("style document"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["style", "-number"]
+        verbose_name = _("house style version")
+        verbose_name_plural = _("house style versions")
+        constraints = [models.UniqueConstraint(fields=["style", "number"], name="house_style_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.style.name} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("A house style version is never changed: save a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A house style version is never deleted.")
+
+
 class Committee(Stamped):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60)
@@ -54,6 +107,15 @@ class Committee(Stamped):
     heading_statement = models.CharField(_("heading: special statement"), max_length=60, default="Särskilt uttalande")
     heading_minute_note = models.CharField(_("heading: minute note"), max_length=60, default="Protokollsanteckning")
     protocol_kept_at = models.CharField(_("where the protocol is kept"), max_length=200, blank=True)
+    house_style = models.ForeignKey(
+        HouseStyle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committees",
+        verbose_name=_("house style"),
+        help_text=_("The style the protocol is worded in. Without one, the tense, body noun and headings above apply."),
+    )
     secretaries = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="committees_served", verbose_name=_("secretaries")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minutes.views import adjustment, agenda, audit, draft, editor, meeting, protocol, secretariat
+from minutes.views import adjustment, agenda, audit, draft, editor, meeting, protocol, secretariat, style
 from minutes.views import notice as notice_views
 
 app_name = "minutes"
@@ -9,6 +9,11 @@ urlpatterns = [
     path("", secretariat.committee_list, name="committee-list"),
     path("namnd/<committee:slug>/", secretariat.meeting_list, name="meeting-list"),
     path("namnd/<committee:slug>/arkiv/", secretariat.committee_archive, name="committee-archive"),
+    path("namnd/<committee:slug>/husstil/", style.style_edit, name="style-edit"),
+    path("namnd/<committee:slug>/husstil/forhandsgranskning/", style.style_preview, name="style-preview"),
+    path("namnd/<committee:slug>/husstil/husstil.json", style.style_export, name="style-export"),
+    path("namnd/<committee:slug>/husstil/import/", style.style_import, name="style-import"),
+    path("namnd/<committee:slug>/husstil/jamfor/", style.style_diff, name="style-diff"),
     path("sammantrade/<id:pk>/", secretariat.meeting_detail, name="meeting-detail"),
     path("sammantrade/<id:pk>/dagordning/", secretariat.agenda, name="agenda"),
     path("sammantrade/<id:pk>/foredragningslista/", agenda.agenda_page, name="agenda-page"),

@@ -35,7 +35,7 @@ def decisions(item: ItemSnapshot, protocol: ProtocolSnapshot) -> dict[int, str]:
     style = protocol.style
     decided = phrases.words(style).decided
     body = phrases.capitalize(style.body_noun)
-    return {m.id: f"{body} {decided} {phrases.outcome(m, item)}." for m in item.motions}
+    return {m.id: f"{body} {decided} {phrases.outcome(m, item, style)}." for m in item.motions}
 
 
 def sides(item: ItemSnapshot) -> dict[int, list[str]]:

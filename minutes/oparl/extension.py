@@ -11,7 +11,7 @@ from minutes.models import MotionKind
 from minutes.oparl.addresses import Links
 from minutes.protocol import phrases
 from minutes.protocol.document import BALLOT_WORDS, ItemDocument
-from minutes.protocol.snapshot import ItemSnapshot, Named, PersonRef, PropositionData, ProtocolSnapshot
+from minutes.protocol.snapshot import HouseStyle, ItemSnapshot, Named, PersonRef, PropositionData, ProtocolSnapshot
 
 PREFIX = "paragraf:"
 ABSENT = "Frånvarande"  # a serving member who cast no ballot: not the same as Avstår
@@ -42,15 +42,13 @@ def _motion_number(item: ItemSnapshot, motion_id: int | None) -> int | None:
     return None
 
 
-def _vote(links: Links, proposition: PropositionData, item: ItemSnapshot) -> dict:
+def _vote(links: Links, proposition: PropositionData, item: ItemSnapshot, style: HouseStyle) -> dict:
     cast = {b.person.id: b.choice for b in proposition.ballots}
     voters = list(item.serving) + [b.person for b in proposition.ballots if b.person not in item.serving]
     ballots = [{**_person(links, p), "vote": BALLOT_WORDS.get(cast.get(p.id), ABSENT)} for p in voters]
     counts = phrases.tally(proposition)
-    yes = phrases.motion_label(item.motion(proposition.yes_motion_id), item)
-    no = phrases.motion_label(item.motion(proposition.no_motion_id), item)
     return {
-        "question": f"Ja för bifall till {yes}, nej för bifall till {no}",
+        "question": phrases.vote_question(proposition, item, style),
         "yesMotion": _motion_number(item, proposition.yes_motion_id),
         "noMotion": _motion_number(item, proposition.no_motion_id),
         "yes": counts.yes,
@@ -86,7 +84,7 @@ def agenda_item_extension(
                 "kind": proposition.kind,
                 "outcome": _motion_number(item, proposition.outcome_id),
                 "sentences": phrases.procedure_sentences(proposition, item, style),
-                "vote": _vote(links, proposition, item) if proposition.voted else None,
+                "vote": _vote(links, proposition, item, style) if proposition.voted else None,
             }
             for proposition in item.propositions
         ],

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from minutes.models import AttendanceFunction, BallotChoice, MotionKind
 from minutes.models.item import paragraphs
 from minutes.points import numbered
-from minutes.protocol import phrases
-from minutes.protocol.snapshot import AttendanceData, ItemSnapshot, PersonRef, ProtocolSnapshot
+from minutes.protocol import housestyle, phrases
+from minutes.protocol.snapshot import AttendanceData, HouseStyle, ItemSnapshot, PersonRef, ProtocolSnapshot
 
 BALLOT_WORDS = {BallotChoice.YES: "Ja", BallotChoice.NO: "Nej", BallotChoice.ABSTAIN: "Avstår"}
 
@@ -24,6 +24,7 @@ class RollCall:
     yes: int
     no: int
     abstain: int
+    heading: str = "Voteringslista"
 
 
 @dataclass(frozen=True)
@@ -41,42 +42,52 @@ class ItemDocument:
     heading: str
     sections: tuple[Section, ...]
     withheld: bool = False  # a confidential § in the public version: heading only
+    label: str = ""  # "§ 10", as the house style writes it
 
     @property
     def title_line(self) -> str:
-        return f"§ {self.number} {self.heading}"
+        return f"{self.label or f'§ {self.number}'} {self.heading}"
 
 
-def roll_call(proposition, item: ItemSnapshot) -> RollCall:
+def split_paragraphs(text: str) -> list[str]:
+    """A generated text as paragraphs: a style's template may write several, separated by an empty line."""
+    if "\n\n" not in text:
+        return [text]
+    return [part.strip() for part in text.split("\n\n") if part.strip()]
+
+
+def roll_call(proposition, item: ItemSnapshot, style: HouseStyle) -> RollCall:
     cast = {b.person.id: b.choice for b in proposition.ballots}
     voters: list[PersonRef] = list(item.serving) + [
         b.person for b in proposition.ballots if b.person not in item.serving
     ]
-    rows = tuple((phrases.person(p), BALLOT_WORDS.get(cast.get(p.id), "Frånvarande")) for p in voters)
+    rows = tuple((phrases.person(p, style=style), BALLOT_WORDS.get(cast.get(p.id), "Frånvarande")) for p in voters)
     counts = phrases.tally(proposition)
-    yes = phrases.motion_label(item.motion(proposition.yes_motion_id), item)
-    no = phrases.motion_label(item.motion(proposition.no_motion_id), item)
-    return RollCall(f"Ja för bifall till {yes}, nej för bifall till {no}", rows, counts.yes, counts.no, counts.abstain)
+    question = phrases.vote_question(proposition, item, style)
+    heading = style.compiled.headings["roll_call"]
+    return RollCall(question, rows, counts.yes, counts.no, counts.abstain, heading)
 
 
 def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: bool = False) -> ItemDocument:
-    if public and item.confidential:
-        return ItemDocument(item.number, item.public_heading, (), withheld=True)
     style = protocol.style
+    label = phrases.paragraph_label(item.number, style)
+    if public and item.confidential:
+        return ItemDocument(item.number, item.public_heading, (), withheld=True, label=label)
+    headings = style.compiled.headings
     chair_id = protocol.chair_id
-    sections: list[Section] = []
+    parts: dict[str, list[Section]] = {name: [] for name in housestyle.SECTIONS}
 
     if item.decision_points:
-        sections.append(Section(style.heading_decision, "decision", tuple(numbered(item.decision_points))))
+        parts["decision"].append(Section(headings["decision"], "decision", tuple(numbered(item.decision_points))))
 
     matter = list(item.matter_paragraphs)
     report = phrases.report_sentence(item, style)
     if report:
         matter.append(report)
     if item.dnr:
-        matter.append(f"Dnr {item.dnr}")
+        matter.append(phrases.dnr_label(item.dnr, style))
     if matter:
-        sections.append(Section(style.heading_matter, "matter", tuple(matter)))
+        parts["matter"].append(Section(headings["matter"], "matter", tuple(matter)))
 
     # A reservation without text of its own prints the text of the motion it favours; that motion's
     # own text is then not printed twice (the seed's "egen text"). An own proposal is the exception:
@@ -86,48 +97,53 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
     }
     motions: list[str] = []
     for motion in item.motions:
-        motions.append(phrases.motion_sentence(motion, item, style, chair_id))
+        motions.extend(split_paragraphs(phrases.motion_sentence(motion, item, style, chair_id)))
         shown_elsewhere = motion.id in shown_by_reservation and motion.kind != MotionKind.OWN_PROPOSAL
         if motion.text.strip() and not shown_elsewhere and motion.kind != MotionKind.REFER_BACK:
             motions.extend(paragraphs(motion.text))
     if motions:
-        sections.append(Section(style.heading_motions, "motions", tuple(motions)))
+        parts["motions"].append(Section(headings["motions"], "motions", tuple(motions)))
 
     procedure: list[str] = []
     for proposition in item.propositions:
-        procedure.extend(phrases.procedure_sentences(proposition, item, style))
+        procedure.extend(
+            part for text in phrases.procedure_sentences(proposition, item, style) for part in split_paragraphs(text)
+        )
     procedure.extend(phrases.recusal_sentence(r, style) for r in item.recusals)
     if item.immediately_adjusted:
         procedure.append(phrases.immediate_adjustment_sentence(style))
-    roll_calls = tuple(roll_call(p, item) for p in item.propositions if p.voted)
+    inline = style.compiled.document.get("roll_call", "inline") == "inline"
+    roll_calls = tuple(roll_call(p, item, style) for p in item.propositions if p.voted and inline)
     if procedure or roll_calls:
-        sections.append(Section(style.heading_procedure, "procedure", tuple(procedure), roll_calls=roll_calls))
+        parts["procedure"].append(Section(headings["procedure"], "procedure", tuple(procedure), roll_calls=roll_calls))
 
     for reservation in item.reservations:
         text = phrases.reservation_text(reservation, item)
         if text.strip():
-            sections.append(
+            parts["reservations"].append(
                 Section(
-                    style.heading_reservation,
+                    headings["reservation"],
                     "reservation",
                     tuple(paragraphs(text)),
-                    names=phrases.names(reservation.members),
+                    names=phrases.names(reservation.members, style=style),
                 )
             )
         else:
             sentence = phrases.reservation_sentence(reservation, item, style)
-            sections.append(Section(style.heading_reservation, "reservation", (sentence,)))
+            parts["reservations"].append(Section(headings["reservation"], "reservation", (sentence,)))
 
     for statement in item.statements:
-        sections.append(
+        parts["statements"].append(
             Section(
                 phrases.statement_heading(statement, style),
                 statement.kind,
                 tuple(paragraphs(statement.text)),
-                names=phrases.names(statement.authors),
+                names=phrases.names(statement.authors, style=style),
             )
         )
-    return ItemDocument(item.number, item.heading, tuple(sections))
+    order = style.compiled.document["section_order"]
+    sections = tuple(section for name in order for section in parts[name])
+    return ItemDocument(item.number, item.heading, sections, label=label)
 
 
 @dataclass(frozen=True)
@@ -161,15 +177,17 @@ def _numbers(entry: AttendanceData) -> str:
 def roll_entries(protocol: ProtocolSnapshot) -> dict[str, list[str]]:
     """The first page's lists of who attended, in roll order."""
     roll: dict[str, list[str]] = {"members": [], "substitutes": [], "non_serving": [], "others": []}
+    style = protocol.style
     for entry in protocol.attendance:
-        name = phrases.person(entry.person)
+        name = phrases.person(entry.person, style=style)
         if entry.function == AttendanceFunction.SERVING and entry.replaces is None:
-            title = entry.person.role_title
-            if entry.person.role in ("chair", "first_vice_chair", "second_vice_chair"):
-                name += f", {title}"
-            roll["members"].append(name + _range(entry))
+            chairs = entry.person.role in ("chair", "first_vice_chair", "second_vice_chair")
+            title = entry.person.role_title if chairs else ""
+            roll["members"].append(style.compiled.render("first_page.member", name=name, title=title) + _range(entry))
         elif entry.function == AttendanceFunction.SERVING:
-            roll["substitutes"].append(f"{name} för {phrases.person(entry.replaces)}{_range(entry)}")
+            replaces = phrases.person(entry.replaces, style=style)
+            line = style.compiled.render("first_page.substitute", name=name, replaces=replaces)
+            roll["substitutes"].append(line + _range(entry))
         elif entry.function == AttendanceFunction.NON_SERVING:
             roll["non_serving"].append(name + _range(entry))
         else:
@@ -177,7 +195,8 @@ def roll_entries(protocol: ProtocolSnapshot) -> dict[str, list[str]]:
     for item in protocol.items:
         for recusal in item.recusals:
             if recusal.substitute:
-                roll["substitutes"].append(
-                    f"{phrases.person(recusal.substitute)} för {phrases.person(recusal.person)} § {item.number}"
-                )
+                substitute = phrases.person(recusal.substitute, style=style)
+                replaces = phrases.person(recusal.person, style=style)
+                line = style.compiled.render("first_page.substitute", name=substitute, replaces=replaces)
+                roll["substitutes"].append(f"{line} § {item.number}")
     return roll

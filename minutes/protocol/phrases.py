@@ -1,13 +1,16 @@
-"""Phrase: the standard Swedish sentences of a protocol (shared/domain.md §5), as pure functions.
+"""Phrase: the protocol's sentences, rendered from the committee's house style (shared/domain.md §5).
 
-Every function takes snapshot values and the committee's house style and returns text. A
-sentence the secretary has rewritten (`wording`) is used as it stands.
+Every function takes snapshot values and the house style and returns text. The wording is the
+style's: its templates run in Jinja2's sandbox (minutes/protocol/housestyle.py) with the plain
+values gathered here, the placeholders the style documents. A sentence the secretary has
+rewritten (`wording`) is used as it stands.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from minutes.models import CastingVote, MotionKind, PropositionKind, StatementKind, Tally
+from minutes.protocol.housestyle import Compiled
 from minutes.protocol.snapshot import (
     HouseStyle,
     ItemSnapshot,
@@ -23,7 +26,7 @@ from minutes.protocol.snapshot import (
 
 @dataclass(frozen=True)
 class Words:
-    """The verb forms that differ between the past-tense and present-tense house styles."""
+    """The style's verb forms, by name (the document's "verbs")."""
 
     moved: str
     should: str
@@ -43,47 +46,12 @@ class Words:
     reported: str
 
 
-PAST = Words(
-    moved="yrkade",
-    should="skulle",
-    put_forward="lade därutöver fram",
-    put="ställde",
-    found="fann",
-    had="hade",
-    declared_recusal="anmälde jäv",
-    left_meeting="lämnade sammanträdet medan ärendet handlades",
-    took_no_part="deltog inte i handläggningen av ärendet",
-    served="tjänstgjorde",
-    reserved="reserverade sig",
-    vote_held="Omröstning begärdes och verkställdes.",
-    decided="beslutade",
-    abstained="avstod",
-    declared_adjusted="Paragrafen förklarades omedelbart justerad.",
-    reported="Förvaltningen hade redovisat ärendet i ett tjänsteutlåtande daterat",
-)
-
-PRESENT = Words(
-    moved="yrkar",
-    should="ska",
-    put_forward="lägger därutöver fram",
-    put="ställer",
-    found="finner",
-    had="har",
-    declared_recusal="anmäler jäv",
-    left_meeting="lämnar sammanträdet medan ärendet handläggs",
-    took_no_part="deltar inte i handläggningen av ärendet",
-    served="tjänstgör",
-    reserved="reserverar sig",
-    vote_held="Omröstning begärs och verkställs.",
-    decided="beslutar",
-    abstained="avstår",
-    declared_adjusted="Paragrafen förklaras omedelbart justerad.",
-    reported="Förvaltningen har redovisat ärendet i ett tjänsteutlåtande daterat",
-)
-
-
 def words(style: HouseStyle) -> Words:
-    return PRESENT if style.tense == "present" else PAST
+    return Words(**style.compiled.verbs)
+
+
+def _style(style: HouseStyle | None) -> Compiled:
+    return (style or DEFAULT).compiled
 
 
 def join(parts: list[str]) -> str:
@@ -102,96 +70,118 @@ def genitive(name: str) -> str:
     return name if name[-1:].lower() in ("s", "x", "z") else name + "s"
 
 
-def person(ref: PersonRef, *, with_others: bool = False, chair_id: int | None = None) -> str:
+def person(
+    ref: PersonRef, *, with_others: bool = False, chair_id: int | None = None, style: HouseStyle | None = None
+) -> str:
     """ "Kjell Backman m fl (S)", and "ordföranden Lars Bäck (V)" for the meeting's chair."""
-    text = ref.name + (" m fl" if with_others else "")
-    if ref.party:
-        text += f" ({ref.party})"
-    if chair_id is not None and ref.id == chair_id:
-        text = "ordföranden " + text
-    return text
+    c = _style(style)
+    return c.render(
+        "label.person",
+        name=ref.name,
+        with_others=with_others,
+        party=ref.party,
+        party_label=c.render("label.party", party=ref.party) if ref.party else "",
+        chair=chair_id is not None and ref.id == chair_id,
+    )
 
 
-def names(named: tuple[Named, ...], *, chair_id: int | None = None) -> str:
-    return join([person(n.person, with_others=n.with_others, chair_id=chair_id) for n in named])
+def join_words(parts: list[str], style: HouseStyle | None = None) -> str:
+    """Swedish enumeration with the style's conjunction: "A", "A och B", "A, B och C"."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    conjunction = _style(style).document["labels"]["conjunction"]
+    return ", ".join(parts[:-1]) + f" {conjunction} " + parts[-1]
 
 
-def possessive(named: tuple[Named, ...]) -> str:
+def names(named: tuple[Named, ...], *, chair_id: int | None = None, style: HouseStyle | None = None) -> str:
+    return join_words(
+        [person(n.person, with_others=n.with_others, chair_id=chair_id, style=style) for n in named], style
+    )
+
+
+def possessive(named: tuple[Named, ...], style: HouseStyle | None = None) -> str:
     """ "Peter Öbergs (L) m fl" for a motion's first mover, as in "Peter Öbergs (L) yrkande"."""
     if not named:
         return "ett"
+    c = _style(style)
     first = named[0]
-    text = genitive(first.person.name) + (" m fl" if first.with_others or len(named) > 1 else "")
-    return text + (f" ({first.person.party})" if first.person.party else "")
+    party = first.person.party
+    return c.render(
+        "label.possessive",
+        name_genitive=genitive(first.person.name),
+        with_others=first.with_others or len(named) > 1,
+        party=party,
+        party_label=c.render("label.party", party=party) if party else "",
+    )
+
+
+MOTION_TEMPLATES = {
+    MotionKind.APPROVE: "motion.approve",
+    MotionKind.REJECT: "motion.reject",
+    MotionKind.APPROVE_WITH_TEXT: "motion.approve_with_text",
+    MotionKind.REFER_BACK: "motion.refer_back",
+    MotionKind.TABLE: "motion.table",
+    MotionKind.OWN_PROPOSAL: "motion.own_proposal",
+}
 
 
 def motion_sentence(motion: MotionData, item: ItemSnapshot, style: HouseStyle, chair_id: int | None) -> str:
     if motion.wording:
         return motion.wording
-    w = words(style)
-    movers = capitalize(names(motion.movers, chair_id=chair_id))
-    body = style.body_noun
-    base = item.base_proposal
-    match motion.kind:
-        case MotionKind.APPROVE:
-            return f"{movers} {w.moved} att {body} {w.should} bifalla {base}."
-        case MotionKind.REJECT:
-            return f"{movers} {w.moved} avslag på {base}."
-        case MotionKind.APPROVE_WITH_TEXT:
-            return f"{movers} {w.moved} att {body} {w.should} bifalla {base} och {w.put_forward} en egen text."
-        case MotionKind.REFER_BACK:
-            reason = motion.text.strip().rstrip(".")
-            return f"{movers} {w.moved} att ärendet {w.should} återremitteras till förvaltningen" + (
-                f" för {reason}." if reason else "."
-            )
-        case MotionKind.TABLE:
-            return f"{movers} {w.moved} att ärendet {w.should} bordläggas."
-        case MotionKind.OWN_PROPOSAL:
-            return f"{movers} {w.moved} att {body} {w.should} besluta enligt eget förslag."
-    raise ValueError(f"Unknown motion kind {motion.kind!r}")
+    if motion.kind not in MOTION_TEMPLATES:
+        raise ValueError(f"Unknown motion kind {motion.kind!r}")
+    reason = motion.text.strip().rstrip(".") if motion.kind == MotionKind.REFER_BACK else ""
+    return style.compiled.render(
+        MOTION_TEMPLATES[motion.kind],
+        movers=capitalize(names(motion.movers, chair_id=chair_id, style=style)),
+        base_proposal=item.base_proposal,
+        reason=reason,
+    )
 
 
-def motion_label(motion: MotionData | None, item: ItemSnapshot) -> str:
+def motion_label(motion: MotionData | None, item: ItemSnapshot, style: HouseStyle | None = None) -> str:
     """What a vote is for: "förvaltningens förslag" or "Peter Öbergs (L) yrkande"."""
+    c = _style(style)
     if motion is None or motion.kind == MotionKind.APPROVE:
-        return item.base_proposal
-    return f"{possessive(motion.movers)} yrkande"
+        movers = possessive(motion.movers, style) if motion is not None and motion.movers else ""
+        return c.render("motion_label.base", base_proposal=item.base_proposal, movers_possessive=movers)
+    return c.render("motion_label.motion", movers_possessive=possessive(motion.movers, style))
 
 
-def outcome(motion: MotionData | None, item: ItemSnapshot) -> str:
+OUTCOME_TEMPLATES = {
+    MotionKind.REJECT: "outcome.reject",
+    MotionKind.REFER_BACK: "outcome.refer_back",
+    MotionKind.TABLE: "outcome.table",
+}
+
+
+def outcome(motion: MotionData | None, item: ItemSnapshot, style: HouseStyle | None = None) -> str:
     """What the committee decided, as it follows "beslutat"/"beslutade nämnden"."""
+    c = _style(style)
+    label = motion_label(motion, item, style)
     if motion is None or motion.kind == MotionKind.APPROVE:
-        return f"enligt {item.base_proposal}"
-    match motion.kind:
-        case MotionKind.REJECT:
-            return f"att avslå {item.base_proposal}"
-        case MotionKind.REFER_BACK:
-            return "att återremittera ärendet"
-        case MotionKind.TABLE:
-            return "att bordlägga ärendet"
-    return f"enligt {motion_label(motion, item)}"
+        return c.render("outcome.approve", base_proposal=item.base_proposal, label=label)
+    name = OUTCOME_TEMPLATES.get(motion.kind, "outcome.motion")
+    return c.render(name, base_proposal=item.base_proposal, label=label)
 
 
 def proposition_sentence(proposition: PropositionData, item: ItemSnapshot, style: HouseStyle) -> str:
-    w = words(style)
-    body = style.body_noun
+    c = style.compiled
     found = item.motion(proposition.outcome_id)
     match proposition.kind:
         case PropositionKind.AGAINST_EACH_OTHER:
-            return (
-                f"Ordföranden {w.put} yrkandena mot varandra och {w.found} att {body} "
-                f"{w.had} beslutat {outcome(found, item)}."
+            return c.render(
+                "proposition.against_each_other",
+                outcome=outcome(found, item, style),
+                winner_label=motion_label(found, item, style),
+                motions_possessive=join_words([possessive(m.movers, style) for m in item.motions if m.movers], style),
             )
         case PropositionKind.SINGLE:
-            verdict = "bifallit" if found is not None else "avslagit"
-            return f"Ordföranden {w.put} proposition på yrkandet och {w.found} att {body} {w.had} {verdict} detsamma."
-        case PropositionKind.DECIDE_TODAY_OR_REFER | PropositionKind.DECIDE_TODAY_OR_TABLE:
-            deferred = "återremitteras" if proposition.kind == PropositionKind.DECIDE_TODAY_OR_REFER else "bordläggas"
-            verdict = deferred if found is not None else "avgöras i dag"
-            return (
-                f"Ordföranden {w.put} proposition på om ärendet {w.should} avgöras i dag eller {deferred} "
-                f"och {w.found} att ärendet {w.should} {verdict}."
-            )
+            return c.render("proposition.single", approved=found is not None)
+        case PropositionKind.DECIDE_TODAY_OR_REFER:
+            return c.render("proposition.decide_today_or_refer", deferred=found is not None)
+        case PropositionKind.DECIDE_TODAY_OR_TABLE:
+            return c.render("proposition.decide_today_or_table", deferred=found is not None)
     raise ValueError(f"Unknown proposition kind {proposition.kind!r}")
 
 
@@ -206,16 +196,25 @@ def vote_winner(proposition: PropositionData, item: ItemSnapshot) -> MotionData 
 
 
 def vote_sentence(proposition: PropositionData, item: ItemSnapshot, style: HouseStyle) -> str:
-    w = words(style)
     counts = tally(proposition)
-    yes_label = motion_label(item.motion(proposition.yes_motion_id), item)
-    no_label = motion_label(item.motion(proposition.no_motion_id), item)
-    abstained = f" ({counts.abstain} {w.abstained})" if counts.abstain else ""
-    casting = " med ordförandens utslagsröst" if counts.tied else ""
-    return (
-        f"{w.vote_held} Ja för bifall till {yes_label}, nej för bifall till {no_label}. "
-        f"Med {counts.yes} ja-röster mot {counts.no} nej-röster{abstained} {w.decided} {style.body_noun}"
-        f"{casting} {outcome(vote_winner(proposition, item), item)}."
+    return style.compiled.render(
+        "vote",
+        yes_label=motion_label(item.motion(proposition.yes_motion_id), item, style),
+        no_label=motion_label(item.motion(proposition.no_motion_id), item, style),
+        yes=counts.yes,
+        no=counts.no,
+        abstain=counts.abstain,
+        tied=counts.tied,
+        outcome=outcome(vote_winner(proposition, item), item, style),
+    )
+
+
+def vote_question(proposition: PropositionData, item: ItemSnapshot, style: HouseStyle) -> str:
+    """What the roll-call list says Ja and Nej stood for."""
+    return style.compiled.render(
+        "vote_question",
+        yes_label=motion_label(item.motion(proposition.yes_motion_id), item, style),
+        no_label=motion_label(item.motion(proposition.no_motion_id), item, style),
     )
 
 
@@ -231,12 +230,13 @@ def procedure_sentences(proposition: PropositionData, item: ItemSnapshot, style:
 def recusal_sentence(recusal: RecusalData, style: HouseStyle) -> str:
     if recusal.wording:
         return recusal.wording
-    w = words(style)
-    action = w.left_meeting if recusal.left_room else w.took_no_part
-    sentence = f"{person(recusal.person)} {w.declared_recusal} och {action}."
-    if recusal.substitute:
-        sentence += f" {person(recusal.substitute)} {w.served} i {genitive(recusal.person.name)} ställe."
-    return sentence
+    return style.compiled.render(
+        "recusal",
+        person=person(recusal.person, style=style),
+        person_genitive=genitive(recusal.person.name),
+        left_room=recusal.left_room,
+        substitute=person(recusal.substitute, style=style) if recusal.substitute else "",
+    )
 
 
 def reservation_text(reservation: ReservationData, item: ItemSnapshot) -> str:
@@ -251,15 +251,16 @@ def reservation_sentence(reservation: ReservationData, item: ItemSnapshot, style
     """The short form, for a reservation that has no text of its own to print."""
     if reservation.wording:
         return reservation.wording
-    w = words(style)
-    who = capitalize(names(reservation.members))
     motion = item.motion(reservation.in_favour_of_id)
-    if motion is None:
-        return f"{who} {w.reserved} mot beslutet."
     reserving = {n.person.id for n in reservation.members}
-    own = any(m.person.id in reserving for m in motion.movers)
-    favour = "eget yrkande" if own else motion_label(motion, item)
-    return f"{who} {w.reserved} mot beslutet till förmån för {favour}."
+    own = motion is not None and any(m.person.id in reserving for m in motion.movers)
+    return style.compiled.render(
+        "reservation",
+        members=capitalize(names(reservation.members, style=style)),
+        has_motion=motion is not None,
+        own=own,
+        label=motion_label(motion, item, style) if motion is not None else "",
+    )
 
 
 def report_sentence(item: ItemSnapshot, style: HouseStyle) -> str:
@@ -267,16 +268,30 @@ def report_sentence(item: ItemSnapshot, style: HouseStyle) -> str:
         return item.report_wording
     if item.report_date is None:
         return ""
-    return f"{words(style).reported} {iso(item.report_date)}."
+    c = style.compiled
+    return c.render("report", date=c.date(item.report_date))
 
 
 def immediate_adjustment_sentence(style: HouseStyle) -> str:
-    return words(style).declared_adjusted
+    return style.compiled.render("immediate_adjustment")
 
 
 def statement_heading(statement: StatementData, style: HouseStyle) -> str:
-    return style.heading_minute_note if statement.kind == StatementKind.MINUTE_NOTE else style.heading_statement
+    headings = style.compiled.headings
+    return headings["minute_note"] if statement.kind == StatementKind.MINUTE_NOTE else headings["statement"]
+
+
+def paragraph_label(number: int, style: HouseStyle) -> str:
+    """ "§ 17" (or "§17", as the style has it)."""
+    return style.compiled.render("label.paragraph", number=number)
+
+
+def dnr_label(dnr: str, style: HouseStyle) -> str:
+    return style.compiled.render("label.dnr", dnr=dnr)
 
 
 def iso(day: datetime.date | None) -> str:
     return day.isoformat() if day else ""
+
+
+DEFAULT = HouseStyle()

@@ -4,6 +4,7 @@ The protocol is a legal document, so rendering is strict: an undefined name is a
 (StrictUndefined), user text is always escaped in HTML, and nothing here queries the database.
 """
 
+import contextvars
 import datetime
 from dataclasses import dataclass
 from functools import cache
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from minutes.protocol import housestyle, phrases
 from minutes.protocol.document import ItemDocument, item_document, roll_entries
 from minutes.protocol.snapshot import ProtocolSnapshot
 
@@ -59,12 +61,16 @@ class Request:
     bare: bool = False  # the body alone, to embed in a web page
 
 
+# The date and time formats of the house style being rendered (its "formats"); set by `render`.
+FORMATS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("formats", default=None)
+
+
 def swedish_date(day: datetime.date | None) -> str:
-    return day.isoformat() if day else ""
+    return housestyle.format_date(day, (FORMATS.get() or {}).get("date", "iso"))
 
 
 def clock(value: datetime.time | None) -> str:
-    return value.strftime("%H.%M") if value else ""
+    return housestyle.format_time(value, (FORMATS.get() or {}).get("time", "dot"))
 
 
 @cache
@@ -97,7 +103,46 @@ def render(snapshot: ProtocolSnapshot, request: Request, fmt: Format) -> str:
     suffix = {"html": "html.j2", "text": "txt.j2"}[fmt]
     template = environment(fmt).get_template(f"{request.kind}.{suffix}")
     items = documents(snapshot, request)
+    token = FORMATS.set(snapshot.style.compiled.document.get("formats", {}))
+    try:
+        return _render(template, snapshot, request, items)
+    finally:
+        FORMATS.reset(token)
+
+
+def first_page(snapshot: ProtocolSnapshot, items: list[ItemDocument]) -> dict[str, str]:
+    """The first page's labels and values in the house style's words (its "first_page")."""
+    style = snapshot.style.compiled
+    words = {key: value for key, value in style.document["first_page"].items() if key in housestyle.FIRST_PAGE_WORDS}
+    at = snapshot.adjustment_at
+    adjusters = [a.name for a in snapshot.adjusters]
+    return {
+        **words,
+        "title": style.render("first_page.title", number=snapshot.number, year=snapshot.year),
+        "place_and_time": style.render(
+            "first_page.place_and_time",
+            place=snapshot.place,
+            start=clock(snapshot.start_time),
+            end=clock(snapshot.end_time) if snapshot.start_time else "",
+        ),
+        "adjustment": style.render(
+            "first_page.adjustment",
+            date=swedish_date(at.date()) if at else "",
+            time=clock(at.time()) if at else "",
+            place=snapshot.adjustment_place,
+        ),
+        "adjusters": style.render(
+            "first_page.adjusters", names=adjusters, joined=phrases.join_words(adjusters, snapshot.style)
+        ),
+        "paragraph_range": style.render("first_page.paragraph_range", first=items[0].number, last=items[-1].number)
+        if items
+        else "",
+    }
+
+
+def _render(template: jinja2.Template, snapshot: ProtocolSnapshot, request: Request, items: list[ItemDocument]) -> str:
     return template.render(
+        fp=first_page(snapshot, items),
         p=snapshot,
         items=items,
         roll=roll_entries(snapshot),

@@ -31,6 +31,7 @@ from minutes.models import (
 )
 from minutes.models.item import paragraphs
 from minutes.models.meeting import ADJUSTMENT_DAYS
+from minutes.protocol import housestyle
 
 # Where several memberships name the same person, the one with the highest office wins.
 ROLE_RANK = [Role.CHAIR, Role.FIRST_VICE_CHAIR, Role.SECOND_VICE_CHAIR, Role.MEMBER, Role.SUBSTITUTE]
@@ -38,19 +39,65 @@ ROLE_RANK = [Role.CHAIR, Role.FIRST_VICE_CHAIR, Role.SECOND_VICE_CHAIR, Role.MEM
 
 @dataclass(frozen=True)
 class HouseStyle:
-    tense: str
-    body_noun: str
-    heading_decision: str
-    heading_matter: str
-    heading_motions: str
-    heading_procedure: str
-    heading_reservation: str
-    heading_statement: str
-    heading_minute_note: str
+    """The house style a protocol is printed with: a style document (minutes/protocol/housestyle.py).
+
+    `document` is the committee's style version as it was read (`version` its number); a committee
+    without a style of its own, and a protocol adjusted before styles were documents, has none and
+    prints with the document its old fields make (`housestyle.legacy_document`). The other fields
+    mirror the document for the code that needs only a word of it (the opening §§' tense).
+    """
+
+    tense: str = "past"
+    body_noun: str = "nämnden"
+    heading_decision: str = "BESLUT"
+    heading_matter: str = "Ärendet"
+    heading_motions: str = "Förslag till beslut"
+    heading_procedure: str = "Beslutsgång"
+    heading_reservation: str = "Reservation"
+    heading_statement: str = "Särskilt uttalande"
+    heading_minute_note: str = "Protokollsanteckning"
+    document: dict | None = field(default=None, hash=False)
+    version: int | None = None
+    name: str = ""
+    sha256: str = ""
 
     @classmethod
     def of(cls, committee: Committee) -> "HouseStyle":
-        return cls(**{name: getattr(committee, name) for name in cls.__dataclass_fields__})
+        style = committee.house_style if committee.house_style_id else None
+        if style is not None:
+            return cls.from_document(style.document, version=style.version, name=style.name, sha256=style.sha256)
+        return cls(**{name: getattr(committee, name) for name in LEGACY_FIELDS})
+
+    @classmethod
+    def from_document(
+        cls, document: dict, *, version: int | None = None, name: str = "", sha256: str = ""
+    ) -> "HouseStyle":
+        headings = document["headings"]
+        return cls(
+            tense=document["tense"],
+            body_noun=document["body_noun"],
+            **{f"heading_{key}": headings[key] for key in housestyle.LEGACY_HEADINGS},
+            document=document,
+            version=version,
+            name=name or document.get("name", ""),
+            sha256=sha256 or housestyle.digest(document),
+        )
+
+    @property
+    def compiled(self) -> housestyle.Compiled:
+        if self.document is None:
+            headings = tuple(getattr(self, f"heading_{key}") for key in housestyle.LEGACY_HEADINGS)
+            document, sha = housestyle.legacy_document(self.tense, self.body_noun, headings)
+            return housestyle.compiled(document, sha)
+        return housestyle.compiled(self.document, self.sha256)
+
+    @property
+    def as_document(self) -> dict:
+        """The style document this style prints with."""
+        return self.compiled.document
+
+
+LEGACY_FIELDS = ("tense", "body_noun") + tuple(f"heading_{key}" for key in housestyle.LEGACY_HEADINGS)
 
 
 @dataclass(frozen=True)
@@ -263,7 +310,7 @@ def read_meeting(meeting: Meeting | int, *, numbers: Iterable[int] | None = None
     """
     if fresh or not isinstance(meeting, Meeting):
         meeting_id = meeting.pk if isinstance(meeting, Meeting) else meeting
-        meeting = Meeting.objects.select_related("committee", "chair", "secretary").get(pk=meeting_id)
+        meeting = Meeting.objects.select_related("committee__house_style", "chair", "secretary").get(pk=meeting_id)
 
     memberships: dict[int, Membership] = {}
     for membership in Membership.objects.on(meeting.date).filter(committee=meeting.committee).select_related("party"):

@@ -44,6 +44,10 @@ PAGES: dict[str, Callable[[Meeting], str]] = {
     "reading room": lambda meeting: reverse("reading:home"),
     "reading room, a meeting": lambda meeting: reverse("reading:meeting", args=[meeting.pk]),
     "second factor, enrolment": lambda meeting: reverse("reading:second-factor-enrol"),
+    "house style editor": lambda meeting: reverse("minutes:style-edit", args=[meeting.committee.slug]),
+    "house style diff": lambda meeting: (
+        reverse("minutes:style-diff", args=[meeting.committee.slug]) + "?a=preset:ostersund-ks&b=current"
+    ),
 }
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from committee.models import HouseStyleVersion
 from minutes.models import (
     AdjustedSnapshot,
     Adjuster,
@@ -54,6 +55,7 @@ RECORDS = [
     ArchiveExport,
     AgendaDocument,  # checked and stored whole by minutes.agenda.documents
     *(MeetingNotice, NoticeRecipient, DocumentNote),
+    HouseStyleVersion,
 ]
 EDITABLE = [model for model in MODELS if model not in RECORDS]
 

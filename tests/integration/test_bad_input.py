@@ -573,6 +573,10 @@ ANNOUNCE = post(
 )
 RETRY = post("minutes:sealing-retry", "registrar", {"job": "{job}"}, pk="{adjusted}")
 
+STYLE = {"meeting": "{draft}", "name": "Stil", "body_noun": "nämnden", "tense": "past"} | {
+    "section_order": "decision, matter, motions, procedure, reservations, statements"
+}
+
 BASES = [
     get("portal:start"),
     get(
@@ -747,6 +751,12 @@ BASES = [
     get("reading:second-factor-enrol", "member", query={"next": "/las/"}),
     post("reading:second-factor-enrol", "member", {"code": "123456", "next": "/las/"}),
     post("reading:second-factor-verify", "member", {"code": "123456", "next": "/las/"}),
+    get("minutes:style-edit", "secretary", slug="{slug}", query={"meeting": "{draft}"}),
+    post("minutes:style-edit", "secretary", {"motion.approve": "{{ movers }} yrkade bifall.", **STYLE}, slug="{slug}"),
+    post("minutes:style-preview", "secretary", {"recusal": "{{ person }} anmälde jäv.", **STYLE}, slug="{slug}"),
+    get("minutes:style-export", "secretary", slug="{slug}"),
+    post("minutes:style-import", "secretary", {"preset": "stockholm-sdn"}, slug="{slug}"),
+    get("minutes:style-diff", "secretary", slug="{slug}", query={"a": "preset:stockholm-sdn", "b": "current"}),
 ]
 
 # The query parameters each view reads, and the fields each form posts (the forms' own and those the
@@ -763,6 +773,8 @@ QUERIES = {
     "sealed-file": ("download",),
     "portal:agenda-document": ("download",),
     "reading:second-factor-enrol": ("next",),
+    "minutes:style-edit": ("meeting",),
+    "minutes:style-diff": ("a", "b"),
 }
 
 
@@ -803,6 +815,9 @@ POSTS = {
     "reading:note": ("text",),
     "reading:second-factor-enrol": ("code", "next"),
     "reading:second-factor-verify": ("code", "next"),
+    "minutes:style-edit": tuple(STYLE),
+    "minutes:style-preview": tuple(STYLE),
+    "minutes:style-import": ("preset", "file"),
 }
 
 # The issue's reproducers: each answered 500 (or led to a page that did) before it was fixed.

@@ -1,0 +1,314 @@
+"""The house-style editor: the secretariat edits its committee's style, previews it on a meeting, saves versions.
+
+The form posts every field of the style document under its dotted name ("sentences.motion.approve",
+"headings.decision"); `posted_document` lays them over the current document, and
+`housestyle.validate` decides. A style with a problem is never saved: each problem is shown at its
+field. The preview renders a real meeting of the committee with the posted style, stored nowhere.
+"""
+
+import copy
+import dataclasses
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from committee.models import Committee, HouseStyleVersion
+from committee.permissions import serves_as_secretary
+from minutes import styles
+from minutes.forms import posted_number
+from minutes.models import Meeting
+from minutes.protocol import housestyle
+from minutes.protocol.render import Request, render_html
+from minutes.protocol.snapshot import HouseStyle as StyleData
+from minutes.protocol.snapshot import build_snapshot
+
+UPLOAD_LIMIT = 512 * 1024
+
+# The plain fields of the document, with their Swedish labels, grouped as the page shows them.
+WORD_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("verbs", "Verbformer", housestyle.VERBS),
+    ("headings", "Rubriker", housestyle.HEADINGS),
+    ("terms", "Termer", housestyle.TERMS),
+    ("first_page", "Första sidans rubriker", housestyle.FIRST_PAGE_WORDS),
+]
+DESCRIPTIONS = {
+    "motion.approve": "Yrkande om bifall till förslaget.",
+    "motion.reject": "Yrkande om avslag.",
+    "motion.approve_with_text": "Yrkande om bifall med egen text.",
+    "motion.refer_back": "Yrkande om återremiss.",
+    "motion.table": "Yrkande om bordläggning.",
+    "motion.own_proposal": "Yrkande enligt eget förslag.",
+    "motion_label.base": "Hur förslaget nämns i propositioner och omröstningar.",
+    "motion_label.motion": "Hur ett yrkande nämns i propositioner och omröstningar.",
+    "outcome.approve": "Beslutet när förslaget bifalls.",
+    "outcome.reject": "Beslutet när avslagsyrkandet vinner.",
+    "outcome.refer_back": "Beslutet vid återremiss.",
+    "outcome.table": "Beslutet vid bordläggning.",
+    "outcome.motion": "Beslutet när ett annat yrkande vinner.",
+    "proposition.against_each_other": "Propositionen när yrkandena ställs mot varandra.",
+    "proposition.single": "Propositionen på ett enda yrkande.",
+    "proposition.decide_today_or_refer": "Propositionen: avgöras i dag eller återremitteras.",
+    "proposition.decide_today_or_table": "Propositionen: avgöras i dag eller bordläggas.",
+    "vote": "Meningen om omröstningen och dess resultat.",
+    "vote_question": "Frågan överst i voteringslistan.",
+    "recusal": "Jäv, med ersättare.",
+    "reservation": "Reservation utan egen text.",
+    "report": "Meningen om tjänsteutlåtandet under Ärendet.",
+    "immediate_adjustment": "Omedelbar justering.",
+    "label.paragraph": "Paragrafens beteckning (§ 17 eller §17).",
+    "label.dnr": "Diarienumrets rad.",
+    "label.party": "Partibeteckningen: (S) eller s.",
+    "label.person": "En person i protokollet.",
+    "label.possessive": "En person i genitiv (Peter Öbergs (L) yrkande).",
+    "first_page.title": "Protokollets titel (PROTOKOLL Nr 9/2016, Sammanträdesprotokoll).",
+    "first_page.time_span": "Tiden för sammanträdet (kl. 18.00–20.15).",
+    "first_page.adjustment_time": "Justeringens tid.",
+    "first_page.paragraph_range": "Paragraferna i protokollet (§§ 1–12).",
+    "first_page.member": "En ledamot i uppropet (med ordförande- eller vice ordförandeuppdrag).",
+    "first_page.substitute": "En tjänstgörande ersättare i uppropet (X för Y, X, ersättare för Y).",
+}
+SECTION_NAMES = {
+    "decision": "Beslut",
+    "matter": "Ärendet",
+    "motions": "Förslag till beslut",
+    "procedure": "Beslutsgång",
+    "reservations": "Reservationer",
+    "statements": "Särskilda uttalanden och protokollsanteckningar",
+}
+
+
+def committee_for_staff(request: HttpRequest, slug: str) -> Committee:
+    committee = get_object_or_404(Committee.objects.select_related("house_style"), slug=slug)
+    if not serves_as_secretary(request.user, committee):
+        raise PermissionDenied
+    return committee
+
+
+def posted_document(post, base: dict) -> dict:
+    """`base` with every posted field laid over it, by the field's dotted name."""
+    document = copy.deepcopy(base)
+    for key in ("name", "body_noun", "tense"):
+        if key in post:
+            document[key] = post[key]
+    for group, _label, names in WORD_GROUPS:
+        for name in names:
+            if f"{group}.{name}" in post:
+                document.setdefault(group, {})[name] = post[f"{group}.{name}"]
+    for kind in ("date", "time"):
+        if f"formats.{kind}" in post:
+            document.setdefault("formats", {})[kind] = post[f"formats.{kind}"]
+    if "labels.conjunction" in post:
+        document.setdefault("labels", {})["conjunction"] = post["labels.conjunction"]
+    if "section_order" in post:
+        document["section_order"] = [part.strip() for part in post["section_order"].split(",") if part.strip()]
+    if "roll_call" in post:
+        document["roll_call"] = post["roll_call"]
+    for name in housestyle.PLACEHOLDERS:
+        if name in post:
+            group, key = housestyle.template_path(name)
+            document.setdefault(group, {})[key] = post[name].replace("\r\n", "\n")
+    return document
+
+
+def field_groups(document: dict, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The templates as the page lists them: by group, each with its text, placeholders and errors."""
+    templates = housestyle.templates_of(document)
+    groups: dict[str, dict[str, Any]] = {}
+    for _prefix, label in housestyle.GROUPS:
+        groups.setdefault(label, {"label": label, "fields": []})
+    for name, placeholders in housestyle.PLACEHOLDERS.items():
+        prefix = name.split(".")[0]
+        label = dict(housestyle.GROUPS)[prefix]
+        groups[label]["fields"].append(
+            {
+                "name": name,
+                "id": "t-" + name.replace(".", "-"),
+                "text": templates.get(name, ""),
+                "description": DESCRIPTIONS.get(name, ""),
+                "placeholders": sorted(placeholders) + ["body", "Body", "verbs.…", "terms.…"],
+                "errors": errors.get(name, []),
+            }
+        )
+    return [group for group in groups.values() if group["fields"]]
+
+
+def word_groups(document: dict, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": label,
+            "fields": [
+                {
+                    "name": f"{group}.{name}",
+                    "id": f"w-{group}-{name}",
+                    "label": name,
+                    "value": document.get(group, {}).get(name, ""),
+                    "errors": errors.get(f"{group}.{name}", []),
+                }
+                for name in names
+            ],
+        }
+        for group, label, names in WORD_GROUPS
+    ]
+
+
+def preview_meeting(committee: Committee, request: HttpRequest) -> Meeting | None:
+    """The meeting the preview prints: the one asked for, else the committee's latest with §§."""
+    meetings = committee.meetings.filter(items__isnull=False).distinct().order_by("-date", "-number")
+    asked = posted_number(request.GET, "meeting") or posted_number(request.POST, "meeting")
+    if asked is not None:
+        found = meetings.filter(pk=asked).first()
+        if found is not None:
+            return found
+    return meetings.first()
+
+
+def preview_html(meeting: Meeting | None, document: dict) -> str:
+    if meeting is None:
+        return ""
+    snapshot = build_snapshot(meeting)
+    snapshot = dataclasses.replace(snapshot, style=StyleData.from_document(document))
+    return render_html(snapshot, Request(kind="item", numbers=tuple(i.number for i in snapshot.items), bare=True))
+
+
+def problems_by_field(problems: list[housestyle.Problem]) -> dict[str, list[str]]:
+    by_field: dict[str, list[str]] = {}
+    for problem in problems:
+        by_field.setdefault(problem.field, []).append(problem.message)
+    return by_field
+
+
+def page(
+    request: HttpRequest, committee: Committee, document: dict, errors: dict[str, list[str]], *, status: int = 200
+) -> HttpResponse:
+    meeting = preview_meeting(committee, request)
+    style = committee.house_style
+    context = {
+        "committee": committee,
+        "style": style,
+        "document": document,
+        "groups": field_groups(document, errors),
+        "words": word_groups(document, errors),
+        "errors": errors,
+        "section_order": ", ".join(document.get("section_order", [])),
+        "section_names": SECTION_NAMES,
+        "date_formats": housestyle.DATE_FORMATS,
+        "time_formats": housestyle.TIME_FORMATS,
+        "roll_call": document.get("roll_call", "inline"),
+        "meeting": meeting,
+        "meetings": committee.meetings.filter(items__isnull=False).distinct().order_by("-date", "-number")[:20],
+        "preview": preview_html(meeting, document) if not errors else "",
+        "versions": list(style.versions.order_by("-number")[:20]) if style else [],
+        "presets": [(name, housestyle.preset(name)["name"]) for name in housestyle.preset_names()],
+    }
+    return render(request, "minutes/style_edit.html", context, status=status)
+
+
+@login_required
+def style_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The committee's house style: every template and word, with a live preview; saving adds a version."""
+    committee = committee_for_staff(request, slug)
+    current = styles.committee_document(committee)
+    if request.method != "POST":
+        return page(request, committee, current, {})
+    document = posted_document(request.POST, current)
+    problems = housestyle.validate(document)
+    if problems:
+        messages.error(request, _("The house style was not saved: correct the fields marked."))
+        return page(request, committee, document, problems_by_field(problems), status=400)
+    style = styles.own_style(committee, by=request.user)
+    version = styles.save_style(style, document, by=request.user)
+    messages.success(request, _("Saved as version %(number)s.") % {"number": version.number})
+    return redirect("minutes:style-edit", committee.slug)
+
+
+@login_required
+@require_POST
+def style_preview(request: HttpRequest, slug: str) -> JsonResponse:
+    """The preview with the posted style, and each field's problems; nothing is stored."""
+    committee = committee_for_staff(request, slug)
+    document = posted_document(request.POST, styles.committee_document(committee))
+    problems = housestyle.validate(document)
+    if problems:
+        return JsonResponse({"errors": problems_by_field(problems), "preview": ""})
+    meeting = preview_meeting(committee, request)
+    return JsonResponse({"errors": {}, "preview": preview_html(meeting, document)})
+
+
+@login_required
+def style_export(request: HttpRequest, slug: str) -> HttpResponse:
+    committee = committee_for_staff(request, slug)
+    response = HttpResponse(
+        styles.export_text(styles.committee_document(committee)), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="husstil-{committee.slug}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def style_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """A style file replaces the style as a whole, as its next version, or nothing happens."""
+    committee = committee_for_staff(request, slug)
+    upload = request.FILES.get("file")
+    preset = request.POST.get("preset", "")
+    try:
+        if preset:
+            if preset not in housestyle.preset_names():
+                raise styles.StyleInvalid([housestyle.Problem("$", "", _("Unknown preset."))])
+            document = styles.checked(housestyle.preset(preset))
+        elif upload is None or upload.size > UPLOAD_LIMIT:
+            raise styles.StyleInvalid([housestyle.Problem("$", "", _("Choose a style file (JSON, at most 512 kB)."))])
+        else:
+            document = styles.parse(upload.read())
+    except styles.StyleInvalid as error:
+        context = {"committee": committee, "problems": error.problems}
+        return render(request, "minutes/style_import_errors.html", context, status=400)
+    style = styles.own_style(committee, by=request.user)
+    version = styles.save_style(style, document, by=request.user)
+    messages.success(request, _("Imported as version %(number)s.") % {"number": version.number})
+    return redirect("minutes:style-edit", committee.slug)
+
+
+def _document_of(committee: Committee, choice: str) -> tuple[str, dict] | None:
+    """A document to compare: "v3" (a version of the committee's style), "preset:<name>" or "current"."""
+    if choice == "current" or not choice:
+        return _("current"), styles.committee_document(committee)
+    if choice.startswith("preset:") and choice.removeprefix("preset:") in housestyle.preset_names():
+        document = housestyle.preset(choice.removeprefix("preset:"))
+        return document["name"], document
+    number = re.fullmatch(r"v([0-9]{1,9})", choice)
+    if number and committee.house_style_id:
+        version = HouseStyleVersion.objects.filter(style=committee.house_style, number=int(number[1])).first()
+        if version is not None:
+            return _("version %(number)s") % {"number": version.number}, version.document
+    return None
+
+
+@login_required
+def style_diff(request: HttpRequest, slug: str) -> HttpResponse:
+    """Two styles (versions of the committee's, or presets) as a list of what differs."""
+    committee = committee_for_staff(request, slug)
+    old = _document_of(committee, request.GET.get("a", ""))
+    new = _document_of(committee, request.GET.get("b", "current"))
+    choices = [("current", _("current"))]
+    if committee.house_style_id:
+        numbers = committee.house_style.versions.order_by("-number").values_list("number", flat=True)
+        choices += [(f"v{n}", _("version %(number)s") % {"number": n}) for n in numbers]
+    choices += [(f"preset:{name}", housestyle.preset(name)["name"]) for name in housestyle.preset_names()]
+    context = {
+        "committee": committee,
+        "choices": choices,
+        "a": request.GET.get("a", ""),
+        "b": request.GET.get("b", "current"),
+        "old": old,
+        "new": new,
+        "changes": housestyle.diff(old[1], new[1]) if old and new else None,
+    }
+    return render(request, "minutes/style_diff.html", context, status=200 if old and new else 400)

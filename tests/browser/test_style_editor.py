@@ -1,0 +1,44 @@
+"""The house-style editor in Chromium: from the start page by links, one sentence changed, previewed, saved, used."""
+
+import pytest
+from playwright.sync_api import expect
+
+from committee.models import Committee
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHANGED = "{{ movers }}: bifall till {{ base_proposal }}."
+
+
+def test_a_changed_sentence_is_previewed_saved_and_printed(page, demo, sign_in, live_server):
+    sign_in(page, "/")
+    page.get_by_role("link", name="Årstadals stadsdelsnämnd", exact=True).first.click()
+    page.get_by_role("link", name="Husstil: protokollets formuleringar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Husstil för Årstadals stadsdelsnämnd")
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("yrkade att nämnden skulle bifalla förvaltningens förslag.")
+
+    field = page.get_by_label("motion.approve", exact=True)
+    field.fill("{{ movers }} {{ nonsense }}")
+    expect(page.locator("#t-motion-approve-error")).to_contain_text("okänd platshållare nonsense")
+    field.fill(CHANGED)
+    expect(preview).to_contain_text("Mariana Moreira Duarte m fl (MP): bifall till förvaltningens förslag.")
+    expect(page.locator("#t-motion-approve-error")).to_have_text("")
+
+    page.get_by_role("button", name="Spara som ny version").click()
+    expect(page.get_by_role("status").first).to_contain_text("Sparad som version 2.")
+    assert Committee.objects.get().house_style.version == 2
+
+    page.get_by_role("link", name="Årstadals stadsdelsnämnd").first.click()
+    page.get_by_role("link", name="Sammanträde 9, 2016-09-22").click()
+    page.get_by_role("link", name="Protokoll (HTML)").click()
+    expect(page.locator("body")).to_contain_text(
+        "Mariana Moreira Duarte m fl (MP): bifall till förvaltningens förslag."
+    )
+
+
+def test_the_editor_fits_a_phone(page, demo, sign_in):
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, f"/namnd/{demo.committee.slug}/husstil/")
+    expect(page.locator("#preview")).to_contain_text("Beslutsgång")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

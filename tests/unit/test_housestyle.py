@@ -1,0 +1,128 @@
+"""The house style document: presets, the sandbox, validation and diffs (no database)."""
+
+import copy
+
+from minutes.protocol import housestyle
+from minutes.protocol.housestyle import Problem, validate
+
+STOCKHOLM = housestyle.preset("stockholm-sdn")
+
+
+def changed(**sentences: str) -> dict:
+    document = copy.deepcopy(STOCKHOLM)
+    for name, text in sentences.items():
+        document["sentences"][name.replace("__", ".")] = text
+    return document
+
+
+def test_presets_are_valid():
+    assert {name: validate(housestyle.preset(name)) for name in housestyle.preset_names()} == {
+        "ostersund-ks": [],
+        "sunne-kf": [],
+        "stockholm-sdn": [],
+        "stockholm-sdn-presens": [],
+    }
+
+
+def test_legacy_fields_make_the_stockholm_preset():
+    headings = ("BESLUT", "Ärendet", "Förslag till beslut", "Beslutsgång", "Reservation", "Särskilt uttalande")
+    document, sha = housestyle.legacy_document("past", "nämnden", (*headings, "Protokollsanteckning"))
+    assert (document, sha) == (STOCKHOLM, housestyle.digest(STOCKHOLM))
+
+
+def test_validate_refuses_a_syntax_error_naming_template_and_line():
+    problems = validate(changed(motion__approve="{{ movers }} yrkade\nbifall {% if %}"))
+    assert [(p.path, p.field, p.message.split(":")[0]) for p in problems] == [
+        ("$.sentences['motion.approve']", "motion.approve", "Mallen motion.approve, rad 2")
+    ]
+    assert "syntaxfel" in problems[0].message
+
+
+def test_validate_refuses_an_unknown_placeholder_naming_it():
+    problems = validate(changed(recusal="{{ person }} anmälde jäv.\n{{ password }}"))
+    assert [(p.field, p.message.split(" (")[0]) for p in problems] == [
+        ("recusal", "Mallen recusal, rad 2: okänd platshållare password")
+    ]
+
+
+def test_validate_refuses_an_unknown_key_of_a_known_placeholder():
+    problems = validate(changed(report="{{ verbs.nonsense }} {{ date }}."))
+    assert [(p.field, p.message) for p in problems] == [
+        ("report", "Mallen report, rad 1: okänd platshållare nonsense.")
+    ]
+
+
+def test_sandbox_refuses_attributes_of_python_objects():
+    problems = validate(changed(vote="{{ ''.__class__.__mro__[1].__subclasses__() }}"))
+    assert [(p.field, p.message.split(":")[0], "otillåtet i en mall" in p.message) for p in problems] == [
+        ("vote", "Mallen vote, rad 1", True)
+    ]
+
+
+def test_sandbox_has_no_range_and_no_huge_powers_or_repetitions():
+    problems = validate(
+        changed(
+            motion__reject="{% for i in range(10**9) %}x{% endfor %}",
+            motion__table="{{ 'x' * 10**9 }}",
+            motion__approve="{{ 'x' * 100000000 }}",
+        )
+    )
+    assert [(p.field, p.message.split(" (")[0]) for p in problems] == [
+        ("motion.approve", "Mallen motion.approve, rad 1: otillåtet i en mall"),
+        ("motion.reject", "Mallen motion.reject, rad 1: okänd platshållare range"),
+        ("motion.table", "Mallen motion.table, rad 1: otillåtet i en mall"),
+    ]
+
+
+def test_validate_accepts_a_valid_change():
+    document = changed(motion__approve="{{ movers }}: Bifall till {{ base_proposal }}.")
+    assert validate(document) == []
+    compiled = housestyle.compiled(document)
+    assert compiled.render("motion.approve", movers="Eva Ek (S)", base_proposal="förslaget", reason="") == (
+        "Eva Ek (S): Bifall till förslaget."
+    )
+
+
+def test_validate_names_missing_and_unknown_fields_by_json_path():
+    document = copy.deepcopy(STOCKHOLM)
+    del document["sentences"]["vote"]
+    document["headings"]["extra"] = "X"
+    document["formats"]["date"] = "us"
+    document["section_order"] = ["matter"]
+    assert [p.path for p in validate(document)] == [
+        "$.headings.extra",
+        "$.formats.date",
+        "$.section_order",
+        "$.sentences.vote",
+    ]
+
+
+def test_validate_refuses_what_is_not_a_document():
+    assert validate([1, 2]) == [Problem("$", "", "En husstil är ett JSON-objekt.")]
+
+
+def test_diff_lists_the_changed_templates():
+    document = changed(motion__approve="{{ movers }} yrkade bifall.")
+    document["headings"]["decision"] = "Beslut"
+    assert housestyle.diff(STOCKHOLM, document) == [
+        ("headings.decision", "BESLUT", "Beslut"),
+        ("sentences.motion.approve", STOCKHOLM["sentences"]["motion.approve"], "{{ movers }} yrkade bifall."),
+    ]
+
+
+def test_date_and_time_formats():
+    import datetime
+
+    day, time = datetime.date(2012, 8, 29), datetime.time(14, 0)
+    assert [housestyle.format_date(day, kind) for kind in housestyle.DATE_FORMATS] + [
+        housestyle.format_time(time, kind) for kind in housestyle.TIME_FORMATS
+    ] == ["2012-08-29", "den 29 augusti 2012", "onsdag den 29 augusti 2012", "14.00", "14:00"]
+
+
+def test_validate_checks_the_first_page_templates_and_allows_empty_labels():
+    document = copy.deepcopy(STOCKHOLM)
+    document["first_page"]["members_label"] = ""
+    document["first_page"]["adjusters"] = "{{ names|join(', ') }} {{ chair }}"
+    assert [(p.path, p.message.split(" (")[0]) for p in validate(document)] == [
+        ("$.first_page.adjusters", "Mallen first_page.adjusters, rad 1: okänd platshållare chair")
+    ]
