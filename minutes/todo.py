@@ -23,8 +23,8 @@ from committee.permissions import signer_person
 from minutes import adjustment, deadlines
 from minutes.completeness import Check, item_checks, meeting_checks
 from minutes.models import AdjustmentRound, Approval, Meeting, MeetingStatus, RoundState, Verdict
-from minutes.oparl.reading import read_snapshots
 from minutes.notice import notice_check
+from minutes.oparl.reading import read_snapshots
 
 EXPORT_DAYS = 30  # a protocol adjusted this recently is still offered to the registrar to export
 
