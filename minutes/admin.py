@@ -45,6 +45,7 @@ from minutes.models import (
     Notification,
     Preview,
     Proposition,
+    PublishedFile,
     Recusal,
     Reservation,
     ReservationMember,
@@ -591,6 +592,15 @@ class NotificationAdmin(RecordAdmin):
 
     list_display = ["sent_at", "recipient", "subject", "key"]
     search_fields = ["recipient", "subject", "key"]
+
+
+@admin.register(PublishedFile)
+class PublishedFileAdmin(RecordAdmin):
+    """An announced protocol's pages and files as written once (minutes.publication); repaired by verify_published."""
+
+    list_display = ["path", "encoding", "meeting", "size", "created_at", "verified_at"]
+    list_select_related = ["meeting__committee"]
+    search_fields = ["path"]
 
 
 @admin.register(AgendaItem)

@@ -30,6 +30,7 @@ from minutes.models import (
     NoticeRecipient,
     Notification,
     Preview,
+    PublishedFile,
     Recusal,
     RoundState,
     SealedDocument,
@@ -55,6 +56,7 @@ RECORDS = [
     ArchiveExport,
     AgendaDocument,  # checked and stored whole by minutes.agenda.documents
     *(MeetingNotice, NoticeRecipient, DocumentNote),
+    PublishedFile,
     HouseStyleVersion,
 ]
 EDITABLE = [model for model in MODELS if model not in RECORDS]

@@ -888,9 +888,24 @@ def references(side: Side) -> dict[str, str]:
         "preview": str(side.draft.previews.get().pk),
         "sealed": SealedDocument.objects.filter(meeting=side.announced, kind=DocumentKind.PROTOCOL).get().sha256,
         "agenda_item": str(side.draft.agenda_items.get(confidential=False).pk),
-        "agenda_document": str(AgendaDocument.objects.get(agenda_item__meeting=side.draft, confidential=False).pk),
-        "document": str(AgendaDocument.objects.get(agenda_item__meeting=side.draft, confidential=False).pk),
-        "secret_document": str(AgendaDocument.objects.get(agenda_item__meeting=side.draft, confidential=True).pk),
+        "agenda_document": str(
+            AgendaDocument.objects.current()
+            .filter(agenda_item__meeting=side.draft, confidential=False)
+            .earliest("pk")
+            .pk
+        ),
+        "document": str(
+            AgendaDocument.objects.current()
+            .filter(agenda_item__meeting=side.draft, confidential=False)
+            .earliest("pk")
+            .pk
+        ),
+        "secret_document": str(
+            AgendaDocument.objects.current()
+            .filter(agenda_item__meeting=side.draft, confidential=True)
+            .earliest("pk")
+            .pk
+        ),
         "token": NoticeRecipient.objects.get(notice__meeting=side.draft).token,
     }
 

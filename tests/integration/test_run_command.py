@@ -43,6 +43,9 @@ class Run:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # so that a signal reaches the script alone, as from a supervisor
+                # Ctrl-C as a terminal delivers it: a SIGINT ignored by this test process (inherited across
+                # exec) could not be trapped by the script, and the whole suite once saw exactly that hang.
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             )
 
     def output(self) -> str:
@@ -72,7 +75,11 @@ class Run:
     def stop(self, sig: int) -> int:
         self.process.send_signal(sig)
         # Generous: the worker runs niced and a loaded machine stops it slowly; a hang still fails.
-        return self.process.wait(timeout=150)
+        try:
+            return self.process.wait(timeout=150)
+        except subprocess.TimeoutExpired:
+            alive = [" ".join(p.cmdline()) for p in family(self.process.pid) if p.is_running()]
+            pytest.fail(f"./paragraf run did not stop; still running: {alive}\n{self.output()[-3000:]}")
 
 
 def family(pid: int) -> list[psutil.Process]:
