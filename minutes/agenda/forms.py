@@ -69,10 +69,10 @@ class AgendaItemForm(TaglessForm):
         return {**fields, "dnrs": agenda_item.dnr}
 
 
-class DocumentForm(TaglessForm):
-    title = forms.CharField(label=_("Title of the document"), max_length=300, help_text=_('E.g. "Tjänsteutlåtande".'))
+class PdfUploadForm(TaglessForm):
+    """A PDF and its date, checked as a PDF before anything is stored (minutes.agenda.documents)."""
+
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    confidential = forms.BooleanField(label=_("Confidential"), required=False)
     file = forms.FileField(
         label=_("File (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})
     )
@@ -87,19 +87,15 @@ class DocumentForm(TaglessForm):
         return upload
 
 
-class ReplaceForm(TaglessForm):
+class DocumentForm(PdfUploadForm):
+    title = forms.CharField(label=_("Title of the document"), max_length=300, help_text=_('E.g. "Tjänsteutlåtande".'))
+    confidential = forms.BooleanField(label=_("Confidential"), required=False)
+    field_order = ["title", "date", "confidential", "file"]
+
+
+class ReplaceForm(PdfUploadForm):
     """A new version of a document: the file, and the date of the new version."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    file = forms.FileField(
-        label=_("New version (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})
-    )
-
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_pdf(upload)
-        return upload
+        self.fields["file"].label = _("New version (PDF)")
