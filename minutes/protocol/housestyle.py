@@ -353,6 +353,7 @@ def compiled(document: Mapping[str, Any], sha256: str = "") -> Compiled:
         if len(_compiled) > 256:
             _compiled.clear()
         env = sandbox()
+        document = completed(document)
         body = document["body_noun"]
         found = Compiled(
             document=copy.deepcopy(dict(document)),
@@ -430,6 +431,34 @@ def legacy_document(tense: str, body_noun: str, headings: tuple[str, ...]) -> tu
     """
     document, sha = _legacy(tense, body_noun, tuple(headings))
     return document, sha
+
+
+def completed(document: Any) -> Any:
+    """The document with what a newer Paragraf added to the schema filled in from the preset of its tense.
+
+    A stored style (and the style of an adjusted protocol) was valid when it was saved; a key added since
+    then takes the preset's value, which prints as Paragraf printed before the key existed. A section
+    added since then is put after the section it follows in the preset. Anything not a dict is returned
+    as it is, for `validate` to refuse.
+    """
+    if not isinstance(document, Mapping):
+        return document
+    base = preset("stockholm-sdn-presens" if document.get("tense") == "present" else DEFAULT_PRESET)
+    out = copy.deepcopy(dict(document))
+    for key, value in base.items():
+        if key not in out:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(out[key], dict):
+            out[key] = {**{k: v for k, v in value.items() if k not in out[key]}, **out[key]}
+    order = out.get("section_order")
+    if isinstance(order, list) and all(isinstance(part, str) for part in order):
+        order = list(order)
+        for index, section in enumerate(base["section_order"]):
+            if section not in order:
+                before = base["section_order"][index - 1] if index else None
+                order.insert(order.index(before) + 1 if before in order else len(order), section)
+        out["section_order"] = order
+    return out
 
 
 # Validation

@@ -126,3 +126,26 @@ def test_validate_checks_the_first_page_templates_and_allows_empty_labels():
     assert [(p.path, p.message.split(" (")[0]) for p in validate(document)] == [
         ("$.first_page.adjusters", "Mallen first_page.adjusters, rad 1: okänd platshållare chair")
     ]
+
+
+def test_completed_fills_keys_added_since_a_style_was_saved():
+    document = housestyle.preset("sunne-kf")
+    del document["sentences"]["vote"]
+    del document["headings"]["decision"]
+    del document["formats"]
+    document["section_order"].remove("reservations")
+    done = housestyle.completed(document)
+    base = housestyle.preset("stockholm-sdn")
+    assert done["sentences"]["vote"] == base["sentences"]["vote"]
+    assert done["headings"]["decision"] == base["headings"]["decision"]
+    assert done["formats"] == base["formats"]
+    order = base["section_order"]
+    assert (
+        done["section_order"].index("reservations")
+        == done["section_order"].index(order[order.index("reservations") - 1]) + 1
+    )
+    assert housestyle.validate(done) == []
+    # What the style had stays its own
+    assert done["labels"] == housestyle.preset("sunne-kf")["labels"]
+    assert housestyle.completed(housestyle.preset("sunne-kf")) == housestyle.preset("sunne-kf")
+    assert housestyle.completed([1]) == [1]
