@@ -6,8 +6,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minutes import opening
 from minutes.models import AgendaItem, Meeting, OpeningKind
-from minutes.opening import OPENING_WORDING, ORDER, PAST
+from minutes.opening import ORDER
+from minutes.protocol.snapshot import HouseStyle
 from minutes.services.guards import _editable
 
 EDITABLE_FIELDS = frozenset(
@@ -36,6 +38,8 @@ def add_agenda_item(meeting: Meeting, *, title: str, **fields) -> AgendaItem:
         agenda_item = AgendaItem(meeting=meeting, position=last + 1, title=title, **fields)
         agenda_item.full_clean()
         agenda_item.save()
+        if agenda_item.added_at_meeting:
+            opening.follow(meeting)  # the agenda § lists what was added
     return agenda_item
 
 
@@ -47,6 +51,8 @@ def save_agenda_item(agenda_item: AgendaItem, **fields) -> AgendaItem:
             setattr(agenda_item, name, value)
         agenda_item.full_clean()
         agenda_item.save()
+        if {"title", "added_at_meeting"} & fields.keys():
+            opening.follow(agenda_item.meeting)  # the agenda § names the items added at the meeting
     return agenda_item
 
 
@@ -79,6 +85,7 @@ def withdraw_agenda_item(agenda_item: AgendaItem) -> AgendaItem:
             )
         agenda_item.withdrawn_at = None if agenda_item.withdrawn else timezone.now()
         agenda_item.save(update_fields=["withdrawn_at"])
+        opening.follow(agenda_item.meeting)  # the agenda § lists what was withdrawn
     return agenda_item
 
 
@@ -90,14 +97,14 @@ def add_opening_items(meeting: Meeting) -> list[AgendaItem]:
     """
     with transaction.atomic():
         meeting = _editable(meeting)
-        wording = OPENING_WORDING.get(meeting.committee.tense, PAST)
+        style = HouseStyle.of(meeting.committee)
         present = {item.opening for item in meeting.agenda_items.exclude(opening="")}
         missing = [kind for kind in ORDER if kind not in present]
         if not missing:
             return []
         order = list(meeting.agenda_items.select_for_update().order_by("position"))
         created = [
-            AgendaItem(meeting=meeting, position=0, title=wording.title[kind], opening=OpeningKind(kind))
+            AgendaItem(meeting=meeting, position=0, title=opening.title(kind, style), opening=OpeningKind(kind))
             for kind in missing
         ]
         heads = [item for item in order if item.opening]

@@ -21,6 +21,15 @@ Schema (format 1):
     formats         date: "iso" | "long" | "weekday_long"; time: "dot" | "colon"
     section_order   the order of a §'s sections (`SECTIONS`)
     roll_call       "inline" (the roll-call list under Beslutsgång) or "omitted" (it is in an appendix)
+    roll_placement  "first_page" (the roll under its label) or "own_page" (first_page.roll_reference under the
+                    label, "Se sid 2", and the roll on a page of its own after the first)
+    signatures      the signature block's heading and labels (`SIGNATURE_WORDS`)
+    signature_layout "lines" (a line per signer: "Ordförande: name") or "columns" (the labels in a row, the
+                    names under them)
+    certificate     the announcement certificate's (anslagsbevis) heading, sentences and labels
+                    (`CERTIFICATE_WORDS`); an empty label leaves its line out
+    certificate_placement "first_page" or "end" (after the last §)
+    opening         the opening §§' titles and decisions, templates (`PLACEHOLDERS`, opening.*)
     sentences       the sentence templates, by name (`PLACEHOLDERS`)
 """
 
@@ -66,6 +75,22 @@ TERMS = ("statement", "minute_note")
 DATE_FORMATS = ("iso", "long", "weekday_long")
 TIME_FORMATS = ("dot", "colon")
 ROLL_CALLS = ("inline", "omitted")  # omitted: the roll-call list is printed elsewhere (an appendix)
+ROLL_PLACEMENTS = ("first_page", "own_page")
+SIGNATURE_LAYOUTS = ("lines", "columns")
+CERTIFICATE_PLACEMENTS = ("first_page", "end")
+# The choices of a style, with their allowed values; a style saved before a choice existed takes the first.
+CHOICES = {
+    "roll_call": ROLL_CALLS,
+    "roll_placement": ROLL_PLACEMENTS,
+    "signature_layout": SIGNATURE_LAYOUTS,
+    "certificate_placement": CERTIFICATE_PLACEMENTS,
+}
+CHOICE_NAMES = {
+    "roll_call": "Voteringslistan",
+    "roll_placement": "Uppropets plats",
+    "signature_layout": "Underskrifternas uppställning",
+    "certificate_placement": "Anslagsbevisets plats",
+}
 
 # Every template may use these; `verbs` and `terms` are dicts of the style's own words.
 COMMON = {
@@ -160,6 +185,28 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "name": "the serving substitute (Mats Hedlund (M))",
         "replaces": "whom they serve for (Karin Holm (M))",
     },
+    "opening.adjusters_title": {},
+    "opening.adjustment_title": {},
+    "opening.agenda_title": {},
+    "opening.adjusters": {
+        "adjusters": "the adjusters, joined with the conjunction (Jörn Okan (M) och Tobias Eriksson (S)),"
+        " or opening.missing_adjusters while none is appointed",
+    },
+    "opening.adjustment": {
+        "when": "date and time in words (den 4 april 2011 kl. 08.00; the date alone when no time is set),"
+        " or opening.missing_time while not decided",
+        "date": "the date in words (den 4 april 2011; '' when not decided)",
+        "time": "the time (08.00; '' when none)",
+        "place": "the place ('' when none)",
+    },
+    "opening.agenda": {
+        "withdrawn": "the titles of agenda items withdrawn at the meeting, a list",
+        "added": "the titles of agenda items added at the meeting, a list",
+        "withdrawn_joined": "the same in quotes, joined with the conjunction (”A” och ”B”)",
+        "added_joined": "the same for the added items",
+    },
+    "opening.missing_adjusters": {},
+    "opening.missing_time": {},
     "label.paragraph": {"number": "the § number"},
     "label.dnr": {"dnr": "the registration number (diarienummer)"},
     "label.party": {"party": "the party abbreviation (S)"},
@@ -223,6 +270,12 @@ SAMPLES: dict[str, Any] = {
     "last": 12,
     "replaces": "Karin Holm (M)",
     "title": "ordförande",
+    "adjusters": "Jörn Okan (M) och Tobias Eriksson (S)",
+    "when": "den 4 april 2011 kl. 08.00",
+    "withdrawn": ["Motion om badplats"],
+    "added": ["Val av revisor", "Avsägelse"],
+    "withdrawn_joined": "”Motion om badplats”",
+    "added_joined": "”Val av revisor” och ”Avsägelse”",
 }
 
 GROUPS = (
@@ -238,6 +291,7 @@ GROUPS = (
     ("immediate_adjustment", "Omedelbar justering"),
     ("label", "Etiketter"),
     ("first_page", "Första sidan"),
+    ("opening", "Inledande paragrafer"),
 )
 # The first page's plain labels, by name (the document's "first_page" holds them beside its templates).
 FIRST_PAGE_WORDS = (
@@ -251,6 +305,24 @@ FIRST_PAGE_WORDS = (
     "adjusters_label",
     "adjustment_label",
     "paragraphs_label",
+    "label_separator",
+    "roll_reference",
+)
+# The signature block's words; an empty heading is not printed.
+SIGNATURE_WORDS = ("heading", "secretary_label", "chair_label", "adjuster_label")
+# The announcement certificate's words; an empty label leaves its line out.
+CERTIFICATE_WORDS = (
+    "heading",
+    "sentence",
+    "sealed_sentence",
+    "organ_label",
+    "meeting_date_label",
+    "posted_label",
+    "appeal_label",
+    "take_down_label",
+    "kept_at_label",
+    "posted_by_label",
+    "signature_label",
 )
 
 
@@ -271,6 +343,8 @@ def templates_of(document: Mapping[str, Any]) -> dict[str, str]:
     for name, text in document.get("first_page", {}).items():
         if name not in FIRST_PAGE_WORDS:
             found[f"first_page.{name}"] = text
+    for name, text in document.get("opening", {}).items():
+        found[f"opening.{name}"] = text
     return found
 
 
@@ -483,6 +557,8 @@ def template_path(name: str) -> tuple[str, str]:
         return ("labels", name.removeprefix("label."))
     if name.startswith("first_page."):
         return ("first_page", name.removeprefix("first_page."))
+    if name.startswith("opening."):
+        return ("opening", name.removeprefix("opening."))
     return ("sentences", name)
 
 
@@ -606,10 +682,20 @@ def validate(document: Any) -> list[Problem]:
     else:
         for name in FIRST_PAGE_WORDS:
             need_text(("first_page", name), f"first_page.{name}", blank=True)
+    for group, names in (("signatures", SIGNATURE_WORDS), ("certificate", CERTIFICATE_WORDS)):
+        if not isinstance(document.get(group), dict):
+            problems.append(Problem(json_path(group), group, f"{group} saknas eller är inte ett objekt."))
+            continue
+        for name in names:  # an empty label leaves its line out
+            need_text((group, name), f"{group}.{name}", blank=True)
+        for extra in sorted(set(document[group]) - set(names)):
+            problems.append(Problem(json_path(group, extra), f"{group}.{extra}", f"Okänt fält {group}.{extra}."))
     sentences = document.get("sentences")
     if not isinstance(sentences, dict):
         problems.append(Problem("$.sentences", "sentences", "sentences saknas eller är inte ett objekt."))
-    parts_ok = all(isinstance(document.get(key), dict) for key in ("sentences", "labels", "first_page"))
+    if not isinstance(document.get("opening"), dict):
+        problems.append(Problem("$.opening", "opening", "opening saknas eller är inte ett objekt."))
+    parts_ok = all(isinstance(document.get(key), dict) for key in ("sentences", "labels", "first_page", "opening"))
     found = templates_of(document) if parts_ok else {}
     for name in PLACEHOLDERS:
         if name not in found:
@@ -622,9 +708,10 @@ def validate(document: Any) -> list[Problem]:
         problems.append(Problem(json_path(*template_path(name)), name, f"Okänd mall {name}."))
     problems += _text_limits(document)
     known = {"format", "name", "description", "tense", "body_noun", "verbs", "headings", "terms", "labels"}
-    known |= {"formats", "section_order", "sentences", "roll_call", "first_page"}
-    if document.get("roll_call", "inline") not in ROLL_CALLS:
-        problems.append(Problem("$.roll_call", "roll_call", f"Voteringslistan ska vara en av {', '.join(ROLL_CALLS)}."))
+    known |= {"formats", "section_order", "sentences", "first_page", "opening", "signatures", "certificate", *CHOICES}
+    for key, values in CHOICES.items():
+        if document.get(key, values[0]) not in values:
+            problems.append(Problem(json_path(key), key, f"{CHOICE_NAMES[key]} ska vara en av {', '.join(values)}."))
     for extra in sorted(set(document) - known):
         problems.append(Problem(json_path(extra), extra, f"Okänt fält {extra}."))
     return problems
@@ -649,8 +736,8 @@ def _text_limits(document: dict) -> list[Problem]:
             field = ".".join(parts[1:]) if parts[:1] in (("sentences",),) else ".".join(parts)
             if parts[:1] == ("labels",) and parts[1:] != ("conjunction",):
                 field = "label." + ".".join(parts[1:])
-            if parts[:1] == ("first_page",):
-                field = "first_page." + ".".join(parts[1:])
+            if parts[:1] in (("first_page",), ("opening",)):
+                field = parts[0] + "." + ".".join(parts[1:])
             limit = NAME_LIMIT if parts == ("name",) else TEXT_LIMIT
             if "\x00" in value or "\x00" in "".join(parts):
                 problems.append(Problem(json_path(*parts), field, f"{field}: tecknet NUL får inte förekomma."))

@@ -37,7 +37,26 @@ WORD_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
     ("headings", "Rubriker", housestyle.HEADINGS),
     ("terms", "Termer", housestyle.TERMS),
     ("first_page", "Första sidans rubriker", housestyle.FIRST_PAGE_WORDS),
+    ("signatures", "Underskrifter", housestyle.SIGNATURE_WORDS),
+    ("certificate", "Anslagsbevis", housestyle.CERTIFICATE_WORDS),
 ]
+# Help for the plain fields whose name does not say it all.
+WORD_HELP = {
+    "first_page.label_separator": "Tecknet efter en etikett på första sidan (: ger ”Plats och tid: …”; tomt ger "
+    "”Plats och tid …”).",
+    "first_page.roll_reference": "Står under Beslutande när uppropet har en egen sida (Se sid 2).",
+    "signatures.heading": "Rubrik över underskrifterna (Underskrifter); tom: ingen rubrik.",
+    "signatures.secretary_label": "Sekreterarens etikett (Vid protokollet, Sekreterare).",
+    "signatures.chair_label": "Ordförandens etikett.",
+    "signatures.adjuster_label": "Justerarnas etikett (Justerare, Justerande).",
+    "certificate.heading": "Anslagsbevisets rubrik (ANSLAGSBEVIS, ANSLAG/BEVIS).",
+    "certificate.sentence": "Meningen överst i anslagsbeviset.",
+    "certificate.sealed_sentence": "Meningen i ett förseglat protokoll, innan anslaget är uppsatt.",
+    "certificate.meeting_date_label": "Tom: raden skrivs inte ut (gäller alla etiketter i anslagsbeviset).",
+    "certificate.appeal_label": "Sista dag för överklagande; tom: raden skrivs inte ut.",
+    "certificate.posted_by_label": "Den som satt upp anslaget (Anslaget uppsatt av, Underskrift).",
+    "certificate.signature_label": "Raden för underskrift i ett ännu inte anslaget protokoll.",
+}
 DESCRIPTIONS = {
     "motion.approve": "Yrkande om bifall till förslaget.",
     "motion.reject": "Yrkande om avslag.",
@@ -73,6 +92,14 @@ DESCRIPTIONS = {
     "first_page.paragraph_range": "Paragraferna i protokollet (§§ 1–12).",
     "first_page.member": "En ledamot i uppropet (med ordförande- eller vice ordförandeuppdrag).",
     "first_page.substitute": "En tjänstgörande ersättare i uppropet (X för Y, X, ersättare för Y).",
+    "opening.adjusters_title": "Rubriken på paragrafen om val av justerare.",
+    "opening.adjustment_title": "Rubriken på paragrafen om justeringens tid och plats.",
+    "opening.agenda_title": "Rubriken på paragrafen om föredragningslistan.",
+    "opening.adjusters": "Beslutet om vilka som justerar.",
+    "opening.adjustment": "Beslutet om när och var protokollet justeras.",
+    "opening.agenda": "Beslutet om föredragningslistan, med ärenden som utgått eller tillkommit på sammanträdet.",
+    "opening.missing_adjusters": "Står i stället för justerarna så länge ingen är utsedd.",
+    "opening.missing_time": "Står i stället för tiden så länge den inte är bestämd.",
 }
 SECTION_NAMES = {
     "decision": "Beslut",
@@ -108,8 +135,9 @@ def posted_document(post, base: dict) -> dict:
         document.setdefault("labels", {})["conjunction"] = post["labels.conjunction"]
     if "section_order" in post:
         document["section_order"] = [part.strip() for part in post["section_order"].split(",") if part.strip()]
-    if "roll_call" in post:
-        document["roll_call"] = post["roll_call"]
+    for choice in housestyle.CHOICES:
+        if choice in post:
+            document[choice] = post[choice]
     for name in housestyle.PLACEHOLDERS:
         if name in post:
             group, key = housestyle.template_path(name)
@@ -148,6 +176,7 @@ def word_groups(document: dict, errors: dict[str, list[str]]) -> list[dict[str, 
                     "name": f"{group}.{name}",
                     "id": f"w-{group}-{name}",
                     "label": name,
+                    "help": WORD_HELP.get(f"{group}.{name}", ""),
                     "value": document.get(group, {}).get(name, ""),
                     "errors": errors.get(f"{group}.{name}", []),
                 }
@@ -201,6 +230,7 @@ def page(
         "date_formats": housestyle.DATE_FORMATS,
         "time_formats": housestyle.TIME_FORMATS,
         "roll_call": document.get("roll_call", "inline"),
+        "choices": {key: document.get(key, values[0]) for key, values in housestyle.CHOICES.items()},
         "meeting": meeting,
         "meetings": committee.meetings.filter(items__isnull=False).distinct().order_by("-date", "-number")[:20],
         "preview": preview_html(meeting, document) if not errors else "",
