@@ -60,9 +60,7 @@ def decision_text(
     compiled = style.compiled
     if kind == OpeningKind.ADJUSTERS:
         joined = join_words([person(ref, style=style) for ref in adjusters], style)
-        return compiled.render(
-            "opening.adjusters", adjusters=joined or compiled.render("opening.missing_adjusters")
-        )
+        return compiled.render("opening.adjusters", adjusters=joined or compiled.render("opening.missing_adjusters"))
     if kind == OpeningKind.ADJUSTMENT:
         local = timezone.localtime(adjustment_at) if adjustment_at and timezone.is_aware(adjustment_at) else None
         local = local or adjustment_at

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -140,9 +141,49 @@ def first_page(snapshot: ProtocolSnapshot, items: list[ItemDocument]) -> dict[st
     }
 
 
+def signature_block(snapshot: ProtocolSnapshot) -> dict[str, Any]:
+    """The unsigned signature block in the house style's words and layout ("signatures", "signature_layout").
+
+    For the columns layout, `columns` holds (label, names) per column and `lines` the plain text: the
+    labels in a row, the names under them.
+    """
+    document = snapshot.style.compiled.document
+    words = document["signatures"]
+    columns = [
+        (words["secretary_label"], [snapshot.secretary.name] if snapshot.secretary else [""]),
+        (words["chair_label"], [snapshot.chair.name] if snapshot.chair else [""]),
+        (words["adjuster_label"], [a.name for a in snapshot.adjusters] or [""]),
+    ]
+    widths = [max(len(text) for text in [label, *names]) + 2 for label, names in columns]
+    names_of = [names for _, names in columns]
+    rows = [[label for label, _ in columns]]
+    rows += [[names[row] if row < len(names) else "" for _, names in columns] for row in range(max(map(len, names_of)))]
+    lines = ["".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return {
+        **words,
+        "layout": document["signature_layout"],
+        "separator": document["first_page"]["label_separator"],
+        "columns": columns,
+        "lines": lines,
+    }
+
+
+def certificate_words(snapshot: ProtocolSnapshot) -> dict[str, str]:
+    """The announcement certificate's words ("certificate"), its label separator and where it stands."""
+    document = snapshot.style.compiled.document
+    return {
+        **document["certificate"],
+        "separator": document["first_page"]["label_separator"],
+        "placement": document["certificate_placement"],
+    }
+
+
 def _render(template: jinja2.Template, snapshot: ProtocolSnapshot, request: Request, items: list[ItemDocument]) -> str:
     return template.render(
         fp=first_page(snapshot, items),
+        sig=signature_block(snapshot),
+        cert=certificate_words(snapshot),
+        roll_placement=snapshot.style.compiled.document["roll_placement"],
         p=snapshot,
         items=items,
         roll=roll_entries(snapshot),

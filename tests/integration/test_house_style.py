@@ -174,3 +174,16 @@ def test_the_first_page_follows_the_style(demo):
         "Utses att justera: Sofia Bergqvist",
         "Justeringens plats och tid: Årstadals stadsdelsförvaltning, 2016-09-29, kl 15:00",
     ]
+
+
+def test_the_certificate_can_stand_after_the_last_item_and_leave_out_empty_labels(demo):
+    style = styles.own_style(demo.committee)
+    document = copy.deepcopy(style.document)
+    document["certificate_placement"] = "end"
+    document["certificate"].update({"heading": "ANSLAG/BEVIS", "meeting_date_label": "", "organ_label": "Organ"})
+    document["signatures"].update({"heading": "Underskrifter", "secretary_label": "Sekreterare"})
+    styles.save_style(style, document)
+    text = render_text(build_snapshot(demo))
+    last_item = text.rindex("\n§ 12 ")
+    assert (text.index("ANSLAG/BEVIS") > last_item, "Sammanträdesdatum:" in text[last_item:]) == (True, False)
+    assert "\nUnderskrifter\nSekreterare: Helena Wik\nOrdförande: Lars Bäck\n" in text

@@ -133,3 +133,40 @@ def test_markup_in_a_template_is_printed_as_text_in_the_html(secretary_client, d
         False,
         True,
     )
+
+
+def test_the_editor_saves_the_signature_and_certificate_words_and_choices(secretary_client, demo):
+    page = secretary_client.get(url("style-edit", demo.committee)).content.decode()
+    posted = {
+        "signatures.adjuster_label": "Justerande",
+        "certificate.heading": "ANSLAG/BEVIS",
+        "certificate.appeal_label": "",
+        "first_page.label_separator": "",
+        "roll_placement": "own_page",
+        "signature_layout": "columns",
+        "certificate_placement": "end",
+        "opening.agenda_title": "Ändringar i föredragningslistan",
+    }
+    secretary_client.post(url("style-edit", demo.committee), posted)
+    document = Committee.objects.get(pk=demo.committee_id).house_style.document
+    saved = {
+        "signatures.adjuster_label": document["signatures"]["adjuster_label"],
+        "certificate.heading": document["certificate"]["heading"],
+        "certificate.appeal_label": document["certificate"]["appeal_label"],
+        "first_page.label_separator": document["first_page"]["label_separator"],
+        **{key: document[key] for key in ("roll_placement", "signature_layout", "certificate_placement")},
+        "opening.agenda_title": document["opening"]["agenda_title"],
+    }
+    assert saved == posted
+    assert ('id="w-certificate-appeal_label-help"' in page, 'name="opening.agenda"' in page) == (True, True)
+    html = protocol_html(demo, public=False)
+    roll_page_first = html.index('<section class="roll-page">') < html.index("<article")
+    assert (roll_page_first, "Sista dag för överklagande" in html) == (True, False)
+
+
+def test_the_editor_refuses_an_unknown_choice_at_its_field_in_swedish(secretary_client, demo):
+    answer = secretary_client.post(url("style-edit", demo.committee), {"signature_layout": "diagonal"})
+    assert answer.status_code == 400
+    assert "Underskrifternas uppställning ska vara en av lines, columns." in answer.content.decode()
+    assert 'class="form-select is-invalid" id="f-signature-layout"' in answer.content.decode()
+    assert Committee.objects.get(pk=demo.committee_id).house_style_id is None  # nothing saved

@@ -149,3 +149,47 @@ def test_completed_fills_keys_added_since_a_style_was_saved():
     assert done["labels"] == housestyle.preset("sunne-kf")["labels"]
     assert housestyle.completed(housestyle.preset("sunne-kf")) == housestyle.preset("sunne-kf")
     assert housestyle.completed([1]) == [1]
+
+
+def test_completed_gives_an_older_style_the_stockholm_opening_signatures_and_certificate():
+    document = housestyle.preset("ostersund-ks")
+    for key in ("opening", "signatures", "certificate", "roll_placement", "signature_layout", "certificate_placement"):
+        del document[key]
+    del document["first_page"]["label_separator"]
+    done = housestyle.completed(document)
+    base = housestyle.preset("stockholm-sdn-presens")
+    assert (done["opening"], done["signatures"], done["certificate"]) == (
+        base["opening"],
+        base["signatures"],
+        base["certificate"],
+    )
+    assert (done["first_page"]["label_separator"], done["signature_layout"], done["roll_placement"]) == (
+        ":",
+        "lines",
+        "first_page",
+    )
+    assert validate(done) == []
+
+
+def test_validate_checks_the_opening_templates_and_the_new_words_and_choices():
+    document = housestyle.preset("stockholm-sdn")
+    document["opening"]["agenda"] = "Föredragningslistan godkändes. {{ movers }}"
+    document["certificate"]["organ_label"] = 7
+    document["signatures"]["stamp"] = "Sigill"
+    document["certificate_placement"] = "middle"
+    assert [(p.path, p.message.split(" (")[0]) for p in validate(document)] == [
+        ("$.signatures.stamp", "Okänt fält signatures.stamp."),
+        ("$.certificate.organ_label", "certificate.organ_label måste vara en text som inte är tom."),
+        ("$.opening.agenda", "Mallen opening.agenda, rad 1: okänd platshållare movers"),
+        ("$.certificate_placement", "Anslagsbevisets plats ska vara en av first_page, end."),
+    ]
+
+
+def test_the_opening_agenda_template_names_what_changed_at_the_meeting():
+    compiled = housestyle.compiled(housestyle.preset("stockholm-sdn-presens"))
+    values = {"withdrawn": ["A"], "added": [], "withdrawn_joined": "”A”", "added_joined": ""}
+    assert compiled.render("opening.agenda", **values) == (
+        "Föredragningslistan godkänns med följande ändringar: ärendet ”A” utgår."
+    )
+    none = {"withdrawn": [], "added": [], "withdrawn_joined": "", "added_joined": ""}
+    assert compiled.render("opening.agenda", **none) == "Föredragningslistan godkänns."
