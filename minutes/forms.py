@@ -449,6 +449,11 @@ class MeetingDetailsForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         validators=[validate_protocol_date],
     )
+    adjustment_date_only = forms.BooleanField(
+        label=_("Only the day, no time"),
+        required=False,
+        help_text=_("The protocol prints the date of adjustment without a time; the time entered is not kept."),
+    )
     adjustment_place = forms.CharField(label=model_label(Meeting, "adjustment_place"), max_length=200, required=False)
 
     def __init__(self, *args, chairs, secretaries, adjusters, **kwargs):
@@ -461,6 +466,16 @@ class MeetingDetailsForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def clean(self):
+        data = super().clean()
+        at = data.get("adjustment_at")
+        if data.get("adjustment_date_only"):
+            if at is None and "adjustment_at" not in self.errors:
+                self.add_error("adjustment_date_only", _("Enter the day of adjustment."))
+            elif at is not None:  # the day alone: the time entered is not kept
+                data["adjustment_at"] = at.replace(hour=0, minute=0, second=0, microsecond=0)
+        return data
 
     add_service_errors = EditorForm.add_service_errors
 

@@ -95,6 +95,7 @@ def texts(meeting: Meeting) -> dict[str, str]:
             adjusters=snapshot.adjusters,
             adjustment_at=meeting.adjustment_at,
             adjustment_place=meeting.adjustment_place,
+            date_only=meeting.adjustment_date_only,
             withdrawn=tuple(a.title for a in changed if a.withdrawn_at is not None),
             added=tuple(a.title for a in changed if a.added_at_meeting and a.withdrawn_at is None),
         )

@@ -155,6 +155,7 @@ def _meeting(meeting: Meeting, uid: Uid) -> dict[str, Any]:
         "adjusters": [uid(adjuster.person) for adjuster in adjusters],
         "adjustment_at": timezone.localtime(meeting.adjustment_at).isoformat() if meeting.adjustment_at else None,
         "adjustment_place": meeting.adjustment_place,
+        "adjustment_date_only": meeting.adjustment_date_only,
         "attendance": [
             {
                 "person": uid(row.person),

@@ -281,6 +281,7 @@ def _meeting(data: dict[str, Any], committee: Committee, people: dict[str, Perso
         secretary=person(data["secretary"]),
         adjustment_at=datetime.datetime.fromisoformat(data["adjustment_at"]) if data["adjustment_at"] else None,
         adjustment_place=data["adjustment_place"],
+        adjustment_date_only=data.get("adjustment_date_only", False),  # optional: files written before it
     )
     for index, uid in enumerate(data["adjusters"]):
         _create(Adjuster, f"$.meeting.adjusters[{index}]", meeting=meeting, person=people[uid], position=index + 1)

@@ -39,6 +39,11 @@ class Meeting(models.Model):
     )
     adjustment_at = models.DateTimeField(_("time of adjustment"), null=True, blank=True)
     adjustment_place = models.CharField(_("place of adjustment"), max_length=200, blank=True)
+    adjustment_date_only = models.BooleanField(
+        _("adjusted on a day without a set time"),
+        default=False,
+        help_text=_("The protocol then prints only the date of adjustment."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     notice_days = models.PositiveSmallIntegerField(
         _("notice days"), default=7, help_text=_("How many days before the meeting the notice goes out.")

@@ -129,7 +129,7 @@ def first_page(snapshot: ProtocolSnapshot, items: list[ItemDocument]) -> dict[st
         "adjustment": style.render(
             "first_page.adjustment",
             date=swedish_date(at.date()) if at else "",
-            time=clock(at.time()) if at else "",
+            time=clock(at.time()) if at and not snapshot.adjustment_date_only else "",
             place=snapshot.adjustment_place,
         ),
         "adjusters": style.render(

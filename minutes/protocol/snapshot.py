@@ -248,6 +248,7 @@ class ProtocolSnapshot:
     adjustment_place: str
     attendance: tuple[AttendanceData, ...]
     items: tuple[ItemSnapshot, ...] = field(default=())
+    adjustment_date_only: bool = False  # the adjustment has a day, not a time
 
     @property
     def year(self) -> int:
@@ -487,6 +488,7 @@ def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
         adjusters=tuple(ref(a.person) for a in rows.adjusters),
         adjustment_at=timezone.localtime(meeting.adjustment_at) if meeting.adjustment_at else None,
         adjustment_place=meeting.adjustment_place,
+        adjustment_date_only=meeting.adjustment_date_only,
         attendance=tuple(
             AttendanceData(
                 person=people[row.person_id],

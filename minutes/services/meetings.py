@@ -163,12 +163,14 @@ def save_meeting_details(
     adjusters: Sequence[Person],
     adjustment_at: datetime.datetime | None,
     adjustment_place: str,
+    adjustment_date_only: bool | None = None,
     expected_version: int | None = None,
 ) -> Meeting:
     """Set the meeting's own fields and its adjusters, in the order given, or change nothing.
 
     The chair and the adjusters must serve at the meeting; adjustment falls within 14 days
     after it (KL 5:69). Moving a meeting renumbers the year's §§ when they run on through it.
+    `adjustment_date_only` (None: as it was) prints the day of adjustment without its time.
     """
     with transaction.atomic():
         meeting = _editable(meeting)
@@ -217,6 +219,8 @@ def save_meeting_details(
         meeting.date, meeting.start_time, meeting.end_time, meeting.place = date, start_time, end_time, place
         meeting.chair, meeting.secretary = chair, secretary
         meeting.adjustment_at, meeting.adjustment_place = adjustment_at, adjustment_place
+        if adjustment_date_only is not None:
+            meeting.adjustment_date_only = adjustment_date_only and adjustment_at is not None
         meeting.full_clean()
         meeting.save()
         _replace_rows(

@@ -303,6 +303,7 @@ def meeting_details_form(request: HttpRequest, meeting: Meeting, snapshot: Proto
         "adjusters": adjusters,
         "adjustment_at": meeting.adjustment_at,
         "adjustment_place": meeting.adjustment_place,
+        "adjustment_date_only": meeting.adjustment_date_only,
     }
     return MeetingDetailsForm(
         data,

@@ -584,3 +584,16 @@ def test_export_command_refuses_an_unknown_meeting(demo, tmp_path):
         call_command("export_meeting", str(demo.pk + 1), "-o", str(tmp_path / "out.json"))
 
     assert str(raised.value) == f"There is no meeting {demo.pk + 1}"
+
+
+def test_an_adjustment_without_a_time_round_trips_and_an_older_file_has_one(demo, tmp_path):
+    Meeting.objects.filter(pk=demo.pk).update(adjustment_date_only=True)
+    first = export(demo, tmp_path / "first.json")
+    document = json.loads(first)
+    assert document["meeting"]["adjustment_date_only"] is True
+    wipe()
+    meeting = import_meeting(first)
+    assert (meeting.adjustment_date_only, export(meeting, tmp_path / "second.json")) == (True, first)
+    del document["meeting"]["adjustment_date_only"]  # a file written before the field existed
+    Meeting.objects.all().delete()
+    assert import_meeting(json.dumps(document, ensure_ascii=False)).adjustment_date_only is False
