@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('minutes', '0021_notice'),
+        ("minutes", "0021_notice"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalmeeting',
-            name='adjustment_date_only',
-            field=models.BooleanField(default=False, help_text='The protocol then prints only the date of adjustment.', verbose_name='adjusted on a day without a set time'),
+            model_name="historicalmeeting",
+            name="adjustment_date_only",
+            field=models.BooleanField(
+                default=False,
+                help_text="The protocol then prints only the date of adjustment.",
+                verbose_name="adjusted on a day without a set time",
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='adjustment_date_only',
-            field=models.BooleanField(default=False, help_text='The protocol then prints only the date of adjustment.', verbose_name='adjusted on a day without a set time'),
+            model_name="meeting",
+            name="adjustment_date_only",
+            field=models.BooleanField(
+                default=False,
+                help_text="The protocol then prints only the date of adjustment.",
+                verbose_name="adjusted on a day without a set time",
+            ),
         ),
     ]
