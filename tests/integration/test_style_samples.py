@@ -8,16 +8,19 @@ it with the committee's preset, and compares the words with difflib. The ratio i
 
 import datetime
 import difflib
+import io
 import re
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from committee.models import Role
 from minutes import styles
 from minutes.models import AttendanceFunction, BallotChoice, MotionKind, PropositionKind
-from minutes.protocol.render import Notice, Request, render_text
+from minutes.protocol.pdf import html_to_pdf
+from minutes.protocol.render import Notice, Request, render_html, render_text
 from minutes.protocol.snapshot import build_snapshot
 from tests.factories import (
     AdjusterFactory,
@@ -217,7 +220,8 @@ def test_sunne_sample_entered_as_data_prints_in_its_preset(capsys):
         kept_at="Kommunkansliet",
         posted_by="Gunilla Nyström",
     )
-    rendered = render_text(build_snapshot(meeting), Request(notice=notice)).split("\n§ 71 ")[0]
+    snapshot = build_snapshot(meeting)
+    rendered = render_text(snapshot, Request(notice=notice)).split("\n§ 71 ")[0]
     typed = " ".join(
         [f"{name} ({party})" for name, party in members]
         + [f"{a} ({b}) {c} ({d})" for (a, b), (c, d) in substitutes]
@@ -254,3 +258,9 @@ def test_sunne_sample_entered_as_data_prints_in_its_preset(capsys):
     assert "\nTjänstgörande ersättare:\n  Tomas Ögren (C), ersättare för Sven Emilsson (C)\n" in roll_page
     assert (len(members), len(substitutes)) == (36, 5)
     assert ratio >= 0.96
+
+    # In print the roll stands on a page of its own, the second, as in the sample.
+    pages = PdfReader(io.BytesIO(html_to_pdf(render_html(snapshot, Request(notice=notice)), archival=False))).pages
+    first, second = (" ".join(page.extract_text().split()) for page in pages[:2])
+    assert ("Beslutande Se sid 2" in first, "Ledamöter" in first, "Underskrifter" in first) == (True, False, True)
+    assert second.split()[:4] == ["Beslutande", "Ledamöter:", "Ola", "Persson"]
