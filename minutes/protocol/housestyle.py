@@ -20,6 +20,7 @@ Schema (format 1):
                     adjustment_time, paragraph_range, substitute
     formats         date: "iso" | "long" | "weekday_long"; time: "dot" | "colon"
     section_order   the order of a §'s sections (`SECTIONS`)
+    dnr_position    "matter" (the Dnr lines end the matter section) or "title" (they stand under the § title)
     roll_call       "inline" (the roll-call list under Beslutsgång) or "omitted" (it is in an appendix)
     sentences       the sentence templates, by name (`PLACEHOLDERS`)
 """
@@ -61,7 +62,10 @@ VERBS = (
     "reported",
 )
 HEADINGS = ("decision", "matter", "motions", "procedure", "reservation", "statement", "minute_note", "roll_call")
+HEADINGS += ("basis", "prepared_proposal", "speakers", "recipients")
 SECTIONS = ("decision", "matter", "motions", "procedure", "reservations", "statements")
+SECTIONS += ("basis", "prepared_proposal", "speakers", "recipients")
+DNR_POSITIONS = ("matter", "title")  # title: under the § title; matter: the last lines of the matter section
 TERMS = ("statement", "minute_note")
 DATE_FORMATS = ("iso", "long", "weekday_long")
 TIME_FORMATS = ("dot", "colon")
@@ -622,9 +626,13 @@ def validate(document: Any) -> list[Problem]:
         problems.append(Problem(json_path(*template_path(name)), name, f"Okänd mall {name}."))
     problems += _text_limits(document)
     known = {"format", "name", "description", "tense", "body_noun", "verbs", "headings", "terms", "labels"}
-    known |= {"formats", "section_order", "sentences", "roll_call", "first_page"}
+    known |= {"formats", "section_order", "sentences", "roll_call", "first_page", "dnr_position"}
     if document.get("roll_call", "inline") not in ROLL_CALLS:
         problems.append(Problem("$.roll_call", "roll_call", f"Voteringslistan ska vara en av {', '.join(ROLL_CALLS)}."))
+    if document.get("dnr_position", "matter") not in DNR_POSITIONS:
+        problems.append(
+            Problem("$.dnr_position", "dnr_position", f"Diarienumrets plats ska vara en av {', '.join(DNR_POSITIONS)}.")
+        )
     for extra in sorted(set(document) - known):
         problems.append(Problem(json_path(extra), extra, f"Okänt fält {extra}."))
     return problems

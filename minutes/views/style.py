@@ -81,6 +81,23 @@ SECTION_NAMES = {
     "procedure": "Beslutsgång",
     "reservations": "Reservationer",
     "statements": "Särskilda uttalanden och protokollsanteckningar",
+    "basis": "Beslutsunderlag",
+    "prepared_proposal": "Det beredande organets förslag",
+    "speakers": "Yttranden",
+    "recipients": "Expedieras",
+}
+# What a word field is for, where its name does not say it (shown under the field).
+WORD_HELP = {
+    "headings.basis": "Rubriken över de handlingar beslutet grundas på (Beslutsunderlag, Underlag till beslut).",
+    "headings.prepared_proposal": (
+        "Rubriken över det beredande organets förslag (Kommunstyrelsens förslag till kommunfullmäktige)."
+    ),
+    "headings.speakers": "Rubriken över dem som yttrade sig i ärendet (Yttranden).",
+    "headings.recipients": "Rubriken över dem som får beslutet (Expedieras, Exp. till).",
+}
+DNR_POSITIONS = {
+    "matter": "Sist under Ärendet",
+    "title": "Under paragrafens rubrik",
 }
 
 
@@ -110,6 +127,8 @@ def posted_document(post, base: dict) -> dict:
         document["section_order"] = [part.strip() for part in post["section_order"].split(",") if part.strip()]
     if "roll_call" in post:
         document["roll_call"] = post["roll_call"]
+    if "dnr_position" in post:
+        document["dnr_position"] = post["dnr_position"]
     for name in housestyle.PLACEHOLDERS:
         if name in post:
             group, key = housestyle.template_path(name)
@@ -149,6 +168,7 @@ def word_groups(document: dict, errors: dict[str, list[str]]) -> list[dict[str, 
                     "id": f"w-{group}-{name}",
                     "label": name,
                     "value": document.get(group, {}).get(name, ""),
+                    "help": WORD_HELP.get(f"{group}.{name}", ""),
                     "errors": errors.get(f"{group}.{name}", []),
                 }
                 for name in names
@@ -201,6 +221,8 @@ def page(
         "date_formats": housestyle.DATE_FORMATS,
         "time_formats": housestyle.TIME_FORMATS,
         "roll_call": document.get("roll_call", "inline"),
+        "dnr_position": document.get("dnr_position", "matter"),
+        "dnr_positions": DNR_POSITIONS,
         "meeting": meeting,
         "meetings": committee.meetings.filter(items__isnull=False).distinct().order_by("-date", "-number")[:20],
         "preview": preview_html(meeting, document) if not errors else "",
