@@ -127,14 +127,14 @@ class ItemForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.fields["report_date"].validators.append(validate_protocol_date)
-        self.fields["speakers"].choices = list(speakers)
+        self.fields["speakers"].choices = speakers  # a callable is read only when the field is shown or ticked
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
 
     def clean_speakers(self) -> list[int]:
         """The speakers in the order of the roll, whatever order they were ticked in."""
         chosen = set(self.cleaned_data["speakers"])
-        return [pk for pk, _name in self.fields["speakers"].choices if pk in chosen]
+        return [pk for pk, _name in self.fields["speakers"].choices if pk in chosen] if chosen else []
 
     def clean_basis(self) -> str:
         return "\n".join(line.strip() for line in self.cleaned_data["basis"].splitlines() if line.strip())

@@ -231,7 +231,11 @@ class Editor:
     def form(self, action: str, data=None) -> BaseForm:
         """The form of one part, bound to `data` if given, offering this §'s choices."""
         if action == "item":
-            speakers = [(person.pk, person.full_name) for person in self.present]
+
+            def speakers() -> list[tuple[int, str]]:
+                """Offered lazily: a save of the § text with no speaker ticked reads no roll for them."""
+                return [(person.pk, person.full_name) for person in self.present]
+
             return forms.ItemForm(data, prefix=action, instance=self.item, speakers=speakers)
         motions = Motion.objects.filter(item=self.item).order_by("position", "id")
         roll, people = self.roll, self.people
