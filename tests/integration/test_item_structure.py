@@ -179,6 +179,8 @@ def test_the_editor_saves_the_parts_and_prints_them_at_once(secretary_client, de
     )
     assert "<p>Kjell Backman (S) och Peter Öberg (L)</p>" in page
     assert 'name="item-speakers"' in page and "Vilka som yttrade sig i ärendet" in page
+    trail = secretary_client.get(reverse("minutes:item-audit-trail", args=[demo.pk, 10])).content.decode()
+    assert "Kjell Backman, Peter Öberg" in trail  # the audit trail names the speakers, not their ids
 
 
 def test_the_editor_refuses_a_speaker_who_was_not_in_the_room_at_the_field(secretary_client, demo):
