@@ -1,6 +1,8 @@
 """The secretary's forms. They collect input; the services and `minutes.rules` decide what holds."""
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
@@ -128,6 +130,7 @@ class ItemForm(forms.ModelForm):
         self.helper.disable_csrf = True
         self.fields["report_date"].validators.append(validate_protocol_date)
         self.fields["speakers"].choices = speakers  # a callable is read only when the field is shown or ticked
+        self.helper.layout = Layout(*(InlineCheckboxes(name) if name == "speakers" else name for name in self.fields))
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
 
