@@ -182,6 +182,7 @@ def _names(rows: dict) -> dict[type[models.Model], dict[int, str]]:
                     person_ids |= ids
                 elif target is get_user_model():
                     user_ids |= ids
+    person_ids |= {pk for row in rows[Item] for pk in row.speakers}  # a § names its speakers by their ids
     user_model = get_user_model()
     return {
         Person: {person.pk: person.full_name for person in Person.objects.filter(pk__in=person_ids)},
@@ -237,6 +238,8 @@ def _value(field: models.Field, value, names, items) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if field.model is Item and field.name == "speakers":
+        return ", ".join(names[Person].get(pk, str(pk)) for pk in value) or "—"
     if isinstance(value, list):  # an agenda item's Dnr
         return ", ".join(str(part) for part in value) or "—"
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):

@@ -1,6 +1,8 @@
 """The secretary's forms. They collect input; the services and `minutes.rules` decide what holds."""
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
@@ -80,8 +82,17 @@ class EditorForm(forms.Form):
 
 
 class ItemForm(forms.ModelForm):
+    """The text of a §. `speakers` offers the people in the room for it, as (id, name) in the order of the roll."""
+
     action = "item"
     version = WholeNumberField(high=NUMBER_MAX, widget=forms.HiddenInput)
+    speakers = forms.TypedMultipleChoiceField(
+        label=_("Speakers"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Who spoke on the matter; printed under its own heading."),
+    )
 
     class Meta:
         model = Item
@@ -91,9 +102,13 @@ class ItemForm(forms.ModelForm):
             "dnr",
             "decision",
             "matter",
+            "basis",
             "report_date",
             "base_proposal",
             "report_wording",
+            "prepared_proposal",
+            "speakers",
+            "recipients",
             "confidential",
             "public_heading",
             "immediately_adjusted",
@@ -103,16 +118,32 @@ class ItemForm(forms.ModelForm):
             "matter": forms.Textarea(attrs={"rows": 8}),
             "report_wording": forms.Textarea(attrs={"rows": 2}),
             "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "basis": forms.Textarea(attrs={"rows": 4}),
+            "prepared_proposal": forms.Textarea(attrs={"rows": 3}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, speakers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.fields["report_date"].validators.append(validate_protocol_date)
+        self.fields["speakers"].choices = speakers  # a callable is read only when the field is shown or ticked
+        self.helper.layout = Layout(*(InlineCheckboxes(name) if name == "speakers" else name for name in self.fields))
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
+
+    def clean_speakers(self) -> list[int]:
+        """The speakers in the order of the roll, whatever order they were ticked in."""
+        chosen = set(self.cleaned_data["speakers"])
+        return [pk for pk, _name in self.fields["speakers"].choices if pk in chosen] if chosen else []
+
+    def clean_basis(self) -> str:
+        return "\n".join(line.strip() for line in self.cleaned_data["basis"].splitlines() if line.strip())
+
+    def clean_recipients(self) -> str:
+        return "\n".join(line.strip() for line in self.cleaned_data["recipients"].splitlines() if line.strip())
 
     def validate_constraints(self) -> None:
         """Left to `services.save_item`, whose full_clean checks them in the save's transaction (three queries

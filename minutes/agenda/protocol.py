@@ -4,8 +4,11 @@ The § takes the item's title, Dnr and confidentiality; the proposal for decisio
 §'s decision as drafted (the committee decides on "förvaltningens förslag", the Item's base
 proposal, unless the secretary records otherwise); the date of the officials' report comes from
 a document titled "Tjänsteutlåtande"; and the item's current documents are remembered on the §
-as its basis for the decision (`item.basis_documents`). Withdrawn items are skipped and stay on
-the record with the time they were withdrawn. Pressing it again adds only what is new.
+as its basis for the decision (`item.basis_documents`) and written, a line each ("Tjänsteutlåtande
+2016-09-12"), into its "Beslutsunderlag" (`Item.basis`), where the secretary may edit them; a
+confidential document's title is left for the secretary to add, as it may itself say too much.
+Withdrawn items are skipped and stay on the record with the time they were withdrawn. Pressing it
+again adds only what is new.
 """
 
 from dataclasses import dataclass, field
@@ -60,6 +63,7 @@ def _fields(agenda_item: AgendaItem) -> dict:
         "decision": agenda_item.proposal,
         "confidential": agenda_item.confidential,
         "report_date": reports[0] if reports else None,
+        "basis": "\n".join(f"{d.title} {d.date.isoformat()}" for d in documents if not d.confidential),
     }
     if agenda_item.confidential:
         fields["public_heading"] = agenda_item.public_heading or f"Sekretessärende ({agenda_item.secrecy_ground})"

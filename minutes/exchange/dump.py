@@ -135,7 +135,10 @@ def _meeting(meeting: Meeting, uid: Uid) -> dict[str, Any]:
         )
     )
     number_of = {item.pk: item.number for item in items}
-    attendance = Attendance.objects.filter(meeting=meeting).select_related("person", "replaces")
+    attendance = list(
+        Attendance.objects.filter(meeting=meeting).select_related("person", "replaces").order_by("position", "id")
+    )
+    on_roll = {row.person_id: row.person for row in attendance}  # a § names its speakers from the roll
 
     def number(item_id: int | None, path: str) -> int | None:
         if item_id is not None and item_id not in number_of:
@@ -169,13 +172,13 @@ def _meeting(meeting: Meeting, uid: Uid) -> dict[str, Any]:
                 "pending_to_number": row.pending_to_number,
                 "title": row.title,
             }
-            for index, row in enumerate(attendance.order_by("position", "id"))
+            for index, row in enumerate(attendance)
         ],
-        "items": [_item(item, uid, f"$.meeting.items[{index}]") for index, item in enumerate(items)],
+        "items": [_item(item, uid, f"$.meeting.items[{index}]", on_roll) for index, item in enumerate(items)],
     }
 
 
-def _item(item: Item, uid: Uid, path: str) -> dict[str, Any]:
+def _item(item: Item, uid: Uid, path: str, on_roll: dict[int, Person]) -> dict[str, Any]:
     motions = list(item.motions.all())
     index_of = {motion.pk: index for index, motion in enumerate(motions)}
 
@@ -205,6 +208,10 @@ def _item(item: Item, uid: Uid, path: str) -> dict[str, Any]:
         "public_heading": item.public_heading,
         "immediately_adjusted": item.immediately_adjusted,
         "started_at": _time(item.started_at),
+        "prepared_proposal": item.prepared_proposal,
+        "basis": item.basis,
+        "speakers": [uid(on_roll[pk]) for pk in item.speakers if pk in on_roll],
+        "recipients": item.recipients,
         "motions": [
             {"kind": m.kind, "text": m.text, "wording": m.wording, "movers": named(m.movers.all())} for m in motions
         ],

@@ -49,6 +49,8 @@ ITEM_FIELDS = (
     "public_heading",
     "immediately_adjusted",
 )
+# Fields added after the format's first files: a file without them is read as having none.
+OPTIONAL_ITEM_TEXTS = ("prepared_proposal", "basis", "recipients")
 
 
 def read_document(text: str | bytes) -> dict[str, Any]:
@@ -143,6 +145,7 @@ def reference_problems(document: dict[str, Any]) -> list[Problem]:
         item_number(row["from_number"], f"{path}.from_number")
         item_number(row["to_number"], f"{path}.to_number")
 
+    on_roll = {row["person"] for row in meeting["attendance"]}
     for index, item in enumerate(meeting["items"]):
         path = f"$.meeting.items[{index}]"
         count = len(item["motions"])
@@ -175,6 +178,17 @@ def reference_problems(document: dict[str, Any]) -> list[Problem]:
             named(row["members"], f"{path}.reservations[{r}].members")
         for s, row in enumerate(item["statements"]):
             named(row["authors"], f"{path}.statements[{s}].authors")
+        for index, speaker in enumerate(item.get("speakers", [])):
+            where = f"{path}.speakers[{index}]"
+            person(speaker, where)
+            if speaker in uids and speaker not in on_roll:
+                problems.append(
+                    Problem(
+                        where,
+                        _("Person %(uid)s is not on the roll of the meeting, so cannot have spoken.")
+                        % {"uid": speaker},
+                    )
+                )
     return problems
 
 
@@ -293,7 +307,9 @@ def _meeting(data: dict[str, Any], committee: Committee, people: dict[str, Perso
             position=index + 1,
             report_date=_date(row["report_date"]),
             started_at=_time(row.get("started_at")),
+            speakers=[people[uid].pk for uid in row.get("speakers", [])],
             **{name: row[name] for name in ITEM_FIELDS},
+            **{name: row.get(name, "") for name in OPTIONAL_ITEM_TEXTS},
         )
         for index, row in enumerate(data["items"])
     ]

@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,17 @@ from minutes import points
 from minutes.models.meeting import Meeting
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+DNR_SEPARATOR = re.compile(r"[,;\n]+")
+
+
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a typed list (documents, recipients), each stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def dnr_numbers(dnr: str) -> list[str]:
+    """The diary numbers of a § that is about several matters: "KS 2011/941, KS 2012/3" holds two."""
+    return [part.strip() for part in DNR_SEPARATOR.split(dnr) if part.strip()]
 
 
 def paragraphs(text: str) -> list[str]:
@@ -30,7 +42,9 @@ class Item(models.Model):
     number = models.PositiveIntegerField(_("§ number"))
     title = models.CharField(_("title"), max_length=300)
     subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
-    dnr = models.CharField(_("Dnr"), max_length=60, blank=True, db_index=True)
+    dnr = models.CharField(
+        _("Dnr"), max_length=60, blank=True, db_index=True, help_text=_("Separate several with commas.")
+    )
     decision = models.TextField(
         _("decision"), blank=True, help_text=_("One point per paragraph; several points are numbered.")
     )
@@ -40,6 +54,20 @@ class Item(models.Model):
     )
     report_date = models.DateField(_("date of the officials' report"), null=True, blank=True)
     report_wording = models.TextField(_("own wording for the report sentence"), blank=True)
+    prepared_proposal = models.TextField(
+        _("the preparing body's proposal"),
+        blank=True,
+        help_text=_("The proposal as the preparing body put it (e.g. the executive board's to the council)."),
+    )
+    basis = models.TextField(
+        _("basis for the decision"),
+        blank=True,
+        help_text=_("The documents the decision rests on, one per line."),
+    )
+    speakers = ArrayField(models.PositiveIntegerField(), verbose_name=_("speakers"), default=list, blank=True)
+    recipients = models.TextField(
+        _("decision sent to"), blank=True, help_text=_("Who receives the decision, one per line.")
+    )
     started_at = models.TimeField(_("started at"), null=True, blank=True)
     confidential = models.BooleanField(_("confidential"), default=False)
     public_heading = models.CharField(_("heading in the public version"), max_length=300, blank=True)

@@ -43,6 +43,7 @@ class ItemDocument:
     sections: tuple[Section, ...]
     withheld: bool = False  # a confidential § in the public version: heading only
     label: str = ""  # "§ 10", as the house style writes it
+    dnr_lines: tuple[str, ...] = ()  # under the title, where the house style puts the Dnr there
 
     @property
     def title_line(self) -> str:
@@ -80,14 +81,24 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
     if item.decision_points:
         parts["decision"].append(Section(headings["decision"], "decision", tuple(numbered(item.decision_points))))
 
+    dnr_lines = tuple(phrases.dnr_label(dnr, style) for dnr in item.dnrs)
+    under_title = style.compiled.document.get("dnr_position", "matter") == "title"
     matter = list(item.matter_paragraphs)
     report = phrases.report_sentence(item, style)
     if report:
         matter.append(report)
-    if item.dnr:
-        matter.append(phrases.dnr_label(item.dnr, style))
+    if not under_title:
+        matter.extend(dnr_lines)
     if matter:
         parts["matter"].append(Section(headings["matter"], "matter", tuple(matter)))
+    if item.basis:
+        parts["basis"].append(Section(headings["basis"], "basis", item.basis))
+    if item.prepared_proposal.strip():
+        proposal = tuple(paragraphs(item.prepared_proposal))
+        parts["prepared_proposal"].append(Section(headings["prepared_proposal"], "prepared_proposal", proposal))
+    if item.speakers:
+        speakers = phrases.join_words([phrases.person(p, chair_id=chair_id, style=style) for p in item.speakers], style)
+        parts["speakers"].append(Section(headings["speakers"], "speakers", (speakers,)))
 
     # A reservation without text of its own prints the text of the motion it favours; that motion's
     # own text is then not printed twice (the seed's "egen text"). An own proposal is the exception:
@@ -141,9 +152,11 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
                 names=phrases.names(statement.authors, style=style),
             )
         )
+    if item.recipients:
+        parts["recipients"].append(Section(headings["recipients"], "recipients", item.recipients))
     order = style.compiled.document["section_order"]
     sections = tuple(section for name in order for section in parts[name])
-    return ItemDocument(item.number, item.heading, sections, label=label)
+    return ItemDocument(item.number, item.heading, sections, label=label, dnr_lines=dnr_lines if under_title else ())
 
 
 @dataclass(frozen=True)

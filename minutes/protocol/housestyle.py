@@ -20,6 +20,7 @@ Schema (format 1):
                     adjustment_time, paragraph_range, substitute
     formats         date: "iso" | "long" | "weekday_long"; time: "dot" | "colon"
     section_order   the order of a §'s sections (`SECTIONS`)
+    dnr_position    "matter" (the Dnr lines end the matter section) or "title" (they stand under the § title)
     roll_call       "inline" (the roll-call list under Beslutsgång) or "omitted" (it is in an appendix)
     roll_placement  "first_page" (the roll under its label) or "own_page" (first_page.roll_reference under the
                     label, "Se sid 2", and the roll on a page of its own after the first)
@@ -70,7 +71,10 @@ VERBS = (
     "reported",
 )
 HEADINGS = ("decision", "matter", "motions", "procedure", "reservation", "statement", "minute_note", "roll_call")
+HEADINGS += ("basis", "prepared_proposal", "speakers", "recipients")
 SECTIONS = ("decision", "matter", "motions", "procedure", "reservations", "statements")
+SECTIONS += ("basis", "prepared_proposal", "speakers", "recipients")
+DNR_POSITIONS = ("matter", "title")  # title: under the § title; matter: the last lines of the matter section
 TERMS = ("statement", "minute_note")
 DATE_FORMATS = ("iso", "long", "weekday_long")
 TIME_FORMATS = ("dot", "colon")
@@ -84,12 +88,14 @@ CHOICES = {
     "roll_placement": ROLL_PLACEMENTS,
     "signature_layout": SIGNATURE_LAYOUTS,
     "certificate_placement": CERTIFICATE_PLACEMENTS,
+    "dnr_position": DNR_POSITIONS,
 }
 CHOICE_NAMES = {
     "roll_call": "Voteringslistan",
     "roll_placement": "Uppropets plats",
     "signature_layout": "Underskrifternas uppställning",
     "certificate_placement": "Anslagsbevisets plats",
+    "dnr_position": "Diarienumrets plats",
 }
 
 # Every template may use these; `verbs` and `terms` are dicts of the style's own words.

@@ -29,7 +29,7 @@ from minutes.models import (
     Statement,
     StatementAuthor,
 )
-from minutes.models.item import paragraphs
+from minutes.models.item import dnr_numbers, lines, paragraphs
 from minutes.models.meeting import ADJUSTMENT_DAYS
 from minutes.protocol import housestyle
 
@@ -190,6 +190,10 @@ class ItemSnapshot:
     confidential: bool = False
     public_heading: str = ""
     immediately_adjusted: bool = False
+    prepared_proposal: str = ""
+    basis: tuple[str, ...] = ()  # the documents the decision rests on, a line each
+    speakers: tuple[PersonRef, ...] = ()  # who spoke, in the order of the roll
+    recipients: tuple[str, ...] = ()  # who the decision is sent to, a line each
     motions: tuple[MotionData, ...] = ()
     propositions: tuple[PropositionData, ...] = ()
     recusals: tuple[RecusalData, ...] = ()
@@ -208,6 +212,10 @@ class ItemSnapshot:
     @property
     def matter_paragraphs(self) -> list[str]:
         return paragraphs(self.matter)
+
+    @property
+    def dnrs(self) -> list[str]:
+        return dnr_numbers(self.dnr)
 
     def motion(self, motion_id: int | None) -> MotionData | None:
         return next((m for m in self.motions if m.id == motion_id), None)
@@ -437,6 +445,11 @@ def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
             confidential=item.confidential,
             public_heading=item.public_heading,
             immediately_adjusted=item.immediately_adjusted,
+            prepared_proposal=item.prepared_proposal,
+            basis=tuple(lines(item.basis)),
+            # A speaker is someone on the roll; one taken off it since is no longer among those who spoke.
+            speakers=tuple(people[pid] for pid in item.speakers if pid in people),
+            recipients=tuple(lines(item.recipients)),
             motions=tuple(
                 MotionData(m.pk, m.kind, named(rows.movers.get(m.pk, ())), m.text, m.wording)
                 for m in rows.motions.get(item.pk, [])

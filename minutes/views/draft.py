@@ -57,7 +57,7 @@ def item_draft(request: HttpRequest, pk: int, number: int) -> JsonResponse:
     editor = Editor.read(meeting, number)
     item = editor.item
     item.meeting = meeting
-    form = forms.ItemForm(request.POST, prefix="item", instance=item)
+    form = editor.form("item", request.POST)
     if form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -88,6 +88,6 @@ def item_preview(request: HttpRequest, pk: int, number: int) -> JsonResponse:
         raise PermissionDenied
     editor = Editor.read(meeting, number)
     # The form sets its valid fields on the § read for this request only; the rest stay as stored.
-    form = forms.ItemForm(request.POST, prefix="item", instance=editor.item)
+    form = editor.form("item", request.POST)
     form.is_valid()
     return JsonResponse({"errors": field_errors(form), **rendered(request, editor)})

@@ -188,6 +188,17 @@ class Editor:
         return {role: [found[pid] for pid in dict.fromkeys(ids) if pid in found] for role, ids in self.roll.items()}
 
     @cached_property
+    def present(self) -> list[Person]:
+        """Who is in the room for this §, in the order of the roll: those the § may name as its speakers.
+
+        Read from the rows alone, not the snapshot: the draft and the preview bind the § form before
+        the snapshot is made from the text they set on the § in memory.
+        """
+        here = present_ids(self.rows.presences, self.item.position)
+        found = {row.person_id: row.person for row in self.rows.attendance if row.person_id in here}
+        return list(found.values())
+
+    @cached_property
     def motions(self) -> list[Motion]:
         motions = self.parts("motions")
         for motion in motions:
@@ -220,7 +231,12 @@ class Editor:
     def form(self, action: str, data=None) -> BaseForm:
         """The form of one part, bound to `data` if given, offering this §'s choices."""
         if action == "item":
-            return forms.ItemForm(data, prefix=action, instance=self.item)
+
+            def speakers() -> list[tuple[int, str]]:
+                """Offered lazily: a save of the § text with no speaker ticked reads no roll for them."""
+                return [(person.pk, person.full_name) for person in self.present]
+
+            return forms.ItemForm(data, prefix=action, instance=self.item, speakers=speakers)
         motions = Motion.objects.filter(item=self.item).order_by("position", "id")
         roll, people = self.roll, self.people
         if action == "motion":
@@ -427,7 +443,7 @@ def item_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         context["unsaved"] = [
             (field.label, request.POST[field.html_name])
             for field in editor.form("item")
-            if field.name != "version" and request.POST.get(field.html_name, "").strip()
+            if field.name not in ("version", "speakers") and request.POST.get(field.html_name, "").strip()
         ]
     if request.htmx:
         return render(request, "minutes/item_edit.html#editor", context)

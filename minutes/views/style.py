@@ -108,6 +108,23 @@ SECTION_NAMES = {
     "procedure": "Beslutsgång",
     "reservations": "Reservationer",
     "statements": "Särskilda uttalanden och protokollsanteckningar",
+    "basis": "Beslutsunderlag",
+    "prepared_proposal": "Det beredande organets förslag",
+    "speakers": "Yttranden",
+    "recipients": "Expedieras",
+}
+# What a word field is for, where its name does not say it (shown under the field).
+WORD_HELP = {
+    "headings.basis": "Rubriken över de handlingar beslutet grundas på (Beslutsunderlag, Underlag till beslut).",
+    "headings.prepared_proposal": (
+        "Rubriken över det beredande organets förslag (Kommunstyrelsens förslag till kommunfullmäktige)."
+    ),
+    "headings.speakers": "Rubriken över dem som yttrade sig i ärendet (Yttranden).",
+    "headings.recipients": "Rubriken över dem som får beslutet (Expedieras, Exp. till).",
+}
+DNR_POSITIONS = {
+    "matter": "Sist under Ärendet",
+    "title": "Under paragrafens rubrik",
 }
 
 
@@ -231,6 +248,8 @@ def page(
         "time_formats": housestyle.TIME_FORMATS,
         "roll_call": document.get("roll_call", "inline"),
         "choices": {key: document.get(key, values[0]) for key, values in housestyle.CHOICES.items()},
+        "dnr_position": document.get("dnr_position", "matter"),
+        "dnr_positions": DNR_POSITIONS,
         "meeting": meeting,
         "meetings": committee.meetings.filter(items__isnull=False).distinct().order_by("-date", "-number")[:20],
         "preview": preview_html(meeting, document) if not errors else "",

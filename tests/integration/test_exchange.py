@@ -215,6 +215,54 @@ def test_export_import_export_is_byte_identical_on_an_empty_database(demo, tmp_p
     assert protocol_text(meeting) == text
 
 
+def test_the_parts_of_a_paragraph_round_trip_with_its_speakers_by_uid(demo, tmp_path):
+    item = Item.objects.get(meeting=demo, number=10)
+    item.basis = "Tjänsteutlåtande 2016-09-12\nRemissvar 2016-08-30"
+    item.prepared_proposal = "Nämnden föreslås godkänna strategin."
+    item.speakers = [person("Backman").pk, person("Öberg").pk]
+    item.recipients = "Kommunstyrelsen"
+    item.dnr = "1.5.1-123/2016, 1.5.1-124/2016"
+    item.save()
+    first = export(demo, tmp_path / "first.json")
+    document = json.loads(first)
+    uid = uids(document)
+    text = protocol_text(demo)
+    wipe()
+
+    meeting = import_meeting(first)
+    fields = ("basis", "prepared_proposal", "speakers", "recipients")
+    assert {key: document["meeting"]["items"][9][key] for key in fields} == {
+        "basis": "Tjänsteutlåtande 2016-09-12\nRemissvar 2016-08-30",
+        "prepared_proposal": "Nämnden föreslås godkänna strategin.",
+        "speakers": [uid["Backman"], uid["Öberg"]],
+        "recipients": "Kommunstyrelsen",
+    }
+    assert Item.objects.get(meeting=meeting, number=10).speakers == [person("Backman").pk, person("Öberg").pk]
+    assert (export(meeting, tmp_path / "second.json"), protocol_text(meeting)) == (first, text)
+
+
+def test_a_file_without_the_parts_of_a_paragraph_is_read_as_having_none(document):
+    for item in document["meeting"]["items"]:
+        for key in ("prepared_proposal", "basis", "speakers", "recipients"):
+            del item[key]
+    meeting = import_meeting(json.dumps(document, ensure_ascii=False))
+    parts = Item.objects.filter(meeting=meeting).values_list("prepared_proposal", "basis", "speakers", "recipients")
+    assert [list(row) for row in parts] == [["", "", [], ""]] * len(document["meeting"]["items"])
+
+
+def test_a_speaker_who_is_not_on_the_roll_is_refused(document):
+    stranger = "00000000-0000-4000-8000-000000000001"
+    document["people"].append({"uid": stranger, "first_name": "Utom", "last_name": "Stående"})
+    document["meeting"]["items"][9]["speakers"] = [uids(document)["Backman"], stranger]
+
+    assert refused(document) == [
+        Problem(
+            "$.meeting.items[9].speakers[1]",
+            f"Person {stranger} is not on the roll of the meeting, so cannot have spoken.",
+        )
+    ]
+
+
 def by_time_and_pending(meeting: Meeting) -> None:
     """§§ with start times, a substitute present by the clock, one given §§ that are not added yet."""
     Item.objects.filter(meeting=meeting, number=1).update(started_at=datetime.time(18, 0))
