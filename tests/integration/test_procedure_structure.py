@@ -172,3 +172,19 @@ def test_the_roll_call_appendix_is_refused_without_a_vote_and_stored_with_one(se
         **ballots,
     )
     assert list(Proposition.objects.filter(item=item).values_list("voted", "roll_call_appendix")) == [(True, "1")]
+
+
+def test_the_style_editor_shows_the_new_templates_with_their_help(secretary_client, demo):
+    page = secretary_client.get(reverse("minutes:style-edit", args=[demo.committee.slug])).content.decode()
+    for name in ("motion.chair_proposal", "roll_call.choice", "roll_call.reference", "statement.announced"):
+        assert page.count(f'name="{name}"') == 1, name
+    assert "En röst i listan: choice är yes, no, abstain eller absent (Ja, Nej, Avstår, Frånvarande)." in page
+    assert "<code>choice</code>" in page and "<code>appendix</code>" in page
+
+
+def test_the_style_editor_refuses_an_unknown_placeholder_in_the_roll_call_reference(secretary_client, demo):
+    response = secretary_client.post(
+        reverse("minutes:style-edit", args=[demo.committee.slug]), {"roll_call.reference": "Se bilaga {{ bilaga }}"}
+    )
+    assert response.status_code == 400
+    assert "Mallen roll_call.reference, rad 1: okänd platshållare bilaga" in response.content.decode()
