@@ -109,7 +109,9 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
     # own text is then not printed twice (the seed's "egen text"). An own proposal is the exception:
     # "besluta enligt eget förslag" says nothing without it, so its text stands under the motions too.
     shown_by_reservation = {
-        r.in_favour_of_id for r in item.reservations if not r.text.strip() and r.in_favour_of_id is not None
+        r.in_favour_of_id
+        for r in item.reservations
+        if not r.text.strip() and not r.appendix and r.in_favour_of_id is not None
     }
     motions: list[str] = []
     for motion in item.motions:

@@ -162,3 +162,22 @@ def test_a_style_saved_before_the_new_templates_prints_the_roll_call_list_as_bef
         "Summa",
         "1 ja, 1 nej, 1 avstår",
     )
+
+
+def test_a_motions_text_stays_under_the_motions_when_the_reservation_for_it_is_in_an_appendix():
+    liberal = MotionData(11, MotionKind.APPROVE_WITH_TEXT, (Named(OBERG),), text="Eget förslag.")
+    printed = ReservationData((Named(OBERG),), liberal.id)
+    appended = ReservationData((Named(OBERG),), liberal.id, appendix="1")
+
+    def texts(reservation):
+        it = item(motions=(liberal,), reservations=(reservation,))
+        return [(s.kind, s.paragraphs) for s in item_document(it, protocol(it)).sections]
+
+    sentence = (
+        "Peter Öberg (L) yrkade att nämnden skulle bifalla förvaltningens förslag och lade därutöver fram en egen text."
+    )
+    assert texts(printed) == [("motions", (sentence,)), ("reservation", ("Eget förslag.",))]
+    assert texts(appended) == [
+        ("motions", (sentence, "Eget förslag.")),
+        ("reservation", ("Peter Öberg (L) reserverade sig mot beslutet till förmån för eget yrkande, se bilaga 1.",)),
+    ]
