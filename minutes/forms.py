@@ -190,6 +190,11 @@ class PropositionForm(EditorForm):
     outcome = forms.ModelChoiceField(
         label=_("The chair found"), queryset=Motion.objects.none(), required=False, empty_label=NO_CHOICE
     )
+    rejected = forms.BooleanField(
+        label=_("The chair found the motion rejected"),
+        required=False,
+        help_text=_("Only for a single motion put: the committee rejected it, so no motion was adopted."),
+    )
     voted = forms.BooleanField(label=_("A roll-call vote was demanded"), required=False)
     yes_motion = forms.ModelChoiceField(
         label=_("Ja for"), queryset=Motion.objects.none(), required=False, empty_label=NO_CHOICE
@@ -199,6 +204,12 @@ class PropositionForm(EditorForm):
     )
     casting_vote = forms.ChoiceField(
         label=_("Chair's casting vote (tie only)"), choices=[("", "—"), *CastingVote.choices], required=False
+    )
+    roll_call_appendix = forms.CharField(
+        label=_("Roll-call list in appendix"),
+        max_length=20,
+        required=False,
+        help_text=_("When the house style prints the roll-call list in an appendix: its number (1, A)."),
     )
 
     def __init__(self, *args, motions, serving, labels, voters=(), decisions=(), sides=(), **kwargs):
@@ -236,6 +247,13 @@ class PropositionForm(EditorForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("rejected"):
+            if cleaned.get("kind") != PropositionKind.SINGLE:
+                self.add_error("rejected", _("Only a single motion put can be found rejected as a whole."))
+            elif cleaned.get("outcome") or cleaned.get("voted"):
+                self.add_error("rejected", _("A rejected motion has no adopted motion and no vote: leave those empty."))
+        if cleaned.get("roll_call_appendix") and not cleaned.get("voted"):
+            self.add_error("roll_call_appendix", _("Only a roll-call vote has a roll-call list."))
         if cleaned.get("voted"):
             if not cleaned.get("yes_motion"):
                 self.add_error("yes_motion", _("Say which motion Ja stands for."))
@@ -267,6 +285,12 @@ class ReservationForm(EditorForm):
         label=_("In favour of"), queryset=Motion.objects.none(), required=False, empty_label=NO_CHOICE
     )
     text = forms.CharField(label=_("Own text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    appendix = forms.CharField(
+        label=_("Written reservation in appendix"),
+        max_length=20,
+        required=False,
+        help_text=_("Its number (1, A): the § then only says who reserved themselves, with a reference."),
+    )
 
     def __init__(self, *args, took_part, motions, labels, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,11 +303,26 @@ class StatementForm(EditorForm):
     action = "statement"
     kind = forms.ChoiceField(label=_("Kind"), choices=StatementKind.choices)
     authors = PeopleField(label=_("By"), queryset=Person.objects.none())
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    in_appendix = forms.BooleanField(
+        label=_("Text in an appendix"),
+        required=False,
+        help_text=_("The § only says the statement was made (lämnade särskilt uttalande); its text is in an appendix."),
+    )
+    appendix = forms.CharField(label=_("Appendix"), max_length=20, required=False, help_text=_("Its number (1, A)."))
 
     def __init__(self, *args, present, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["authors"].queryset = present
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("in_appendix"):
+            if not cleaned.get("text", "").strip() and "text" not in self.errors:
+                self.add_error("text", _("Write the statement, or say that its text is in an appendix."))
+            if cleaned.get("appendix"):
+                self.add_error("appendix", _("An appendix is named only for a statement whose text is in it."))
+        return cleaned
 
 
 class WordingForm(forms.Form):

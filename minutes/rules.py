@@ -17,6 +17,7 @@ from minutes.models import (
     BallotChoice,
     Item,
     Motion,
+    MotionKind,
     MotionMover,
     Proposition,
     PropositionKind,
@@ -122,6 +123,12 @@ def item_problems(item: Item) -> list[Problem]:
     for index, motion in enumerate(motions):
         if not any(m.motion_id == motion.id for m in movers):
             problems.append(Problem(f"motions[{index}].movers", _("A motion needs at least one mover.")))
+        elif motion.kind == MotionKind.CHAIR_PROPOSAL and any(
+            m.motion_id == motion.id and m.person_id != item.meeting.chair_id for m in movers
+        ):
+            problems.append(
+                Problem(f"motions[{index}].movers", _("Only the meeting's chair moves the chair's proposal."))
+            )
 
     abstained: set[int] = set()
     voted = False
@@ -131,11 +138,28 @@ def item_problems(item: Item) -> list[Problem]:
             value = getattr(proposition, field)
             if value is not None and value not in motion_ids:
                 problems.append(Problem(f"{where}.{field[:-3]}", _("The motion belongs to another §.")))
-        if proposition.kind in (PropositionKind.AGAINST_EACH_OTHER, PropositionKind.SINGLE) and not (
-            proposition.outcome_id or proposition.voted
+        if proposition.rejected and proposition.kind != PropositionKind.SINGLE:
+            problems.append(
+                Problem(f"{where}.rejected", _("Only a single motion put can be found rejected as a whole."))
+            )
+        elif proposition.rejected and (proposition.outcome_id or proposition.voted):
+            problems.append(
+                Problem(
+                    f"{where}.rejected",
+                    _("A rejected motion has no adopted motion and no vote: leave those empty."),
+                )
+            )
+        elif proposition.kind in (PropositionKind.AGAINST_EACH_OTHER, PropositionKind.SINGLE) and not (
+            proposition.outcome_id or proposition.voted or proposition.rejected
         ):
-            problems.append(Problem(f"{where}.outcome", _("Say which motion the chair found adopted.")))
+            problems.append(
+                Problem(f"{where}.outcome", _("Say which motion the chair found adopted, or that it was rejected."))
+            )
         if not proposition.voted:
+            if proposition.roll_call_appendix:
+                problems.append(
+                    Problem(f"{where}.roll_call_appendix", _("Only a roll-call vote has a roll-call list."))
+                )
             if proposition.casting_vote:
                 problems.append(Problem(f"{where}.casting_vote", _("A casting vote needs a roll-call vote.")))
             continue

@@ -219,10 +219,12 @@ def _item(item: Item, uid: Uid, path: str, on_roll: dict[int, Person]) -> dict[s
             {
                 "kind": p.kind,
                 "outcome": motion(p.outcome_id, f"{propositions}[{index}].outcome"),
+                "rejected": p.rejected,
                 "voted": p.voted,
                 "yes_motion": motion(p.yes_motion_id, f"{propositions}[{index}].yes_motion"),
                 "no_motion": motion(p.no_motion_id, f"{propositions}[{index}].no_motion"),
                 "casting_vote": p.casting_vote,
+                "roll_call_appendix": p.roll_call_appendix,
                 "wording": p.wording,
                 "ballots": [{"person": uid(b.person), "choice": b.choice} for b in p.ballots.all()],
             }
@@ -236,13 +238,21 @@ def _item(item: Item, uid: Uid, path: str, on_roll: dict[int, Person]) -> dict[s
             {
                 "in_favour_of": motion(r.in_favour_of_id, f"{reservations}[{index}].in_favour_of"),
                 "text": r.text,
+                "appendix": r.appendix,
                 "wording": r.wording,
                 "members": named(r.members.all()),
             }
             for index, r in enumerate(item.reservations.all())
         ],
         "statements": [
-            {"kind": s.kind, "text": s.text, "authors": named(s.authors.all())} for s in item.statements.all()
+            {
+                "kind": s.kind,
+                "text": s.text,
+                "in_appendix": s.in_appendix,
+                "appendix": s.appendix,
+                "authors": named(s.authors.all()),
+            }
+            for s in item.statements.all()
         ],
     }
 

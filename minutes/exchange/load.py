@@ -373,10 +373,12 @@ def _item_records(item: Item, data: dict[str, Any], path: str, person) -> None:
             position=index + 1,
             kind=row["kind"],
             outcome=motion(row["outcome"]),
+            rejected=row.get("rejected", False),
             voted=row["voted"],
             yes_motion=motion(row["yes_motion"]),
             no_motion=motion(row["no_motion"]),
             casting_vote=row["casting_vote"],
+            roll_call_appendix=row.get("roll_call_appendix", ""),
             wording=row["wording"],
         )
         for number, ballot in enumerate(row["ballots"]):
@@ -406,12 +408,22 @@ def _item_records(item: Item, data: dict[str, Any], path: str, person) -> None:
             position=index + 1,
             in_favour_of=motion(row["in_favour_of"]),
             text=row["text"],
+            appendix=row.get("appendix", ""),
             wording=row["wording"],
         )
         named(ReservationMember, {"reservation": reservation}, row["members"], f"{where}.members")
     for index, row in enumerate(data["statements"]):
         where = f"{path}.statements[{index}]"
-        statement = _create(Statement, where, item=item, position=index + 1, kind=row["kind"], text=row["text"])
+        statement = _create(
+            Statement,
+            where,
+            item=item,
+            position=index + 1,
+            kind=row["kind"],
+            text=row["text"],
+            in_appendix=row.get("in_appendix", False),
+            appendix=row.get("appendix", ""),
+        )
         named(StatementAuthor, {"statement": statement}, row["authors"], f"{where}.authors")
 
 

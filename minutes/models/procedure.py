@@ -17,6 +17,7 @@ class MotionKind(models.TextChoices):
     REFER_BACK = "refer_back", _("Refer back (återremiss)")
     TABLE = "table", _("Table (bordläggning)")
     OWN_PROPOSAL = "own_proposal", _("Own proposal (eget förslag)")
+    CHAIR_PROPOSAL = "chair_proposal", _("The chair's proposal (ordförandeförslag)")
 
     @classmethod
     def formal(cls) -> tuple[str, ...]:
@@ -82,8 +83,10 @@ class Proposition(models.Model):
     """One step of the order in which the chair put the proposals, and what the chair found.
 
     `outcome` is the motion the chair found adopted; for the formal steps it is the formal
-    motion if it won, or empty when the committee decided to handle the matter today. A
-    demanded roll-call vote (`voted`) decides between `yes_motion` and `no_motion`.
+    motion if it won, or empty when the committee decided to handle the matter today. A single
+    motion put and found rejected has no outcome and `rejected` set. A demanded roll-call vote
+    (`voted`) decides between `yes_motion` and `no_motion`; its list may be in an appendix
+    (`roll_call_appendix`).
     """
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="propositions")
@@ -97,6 +100,11 @@ class Proposition(models.Model):
         related_name="+",
         verbose_name=_("the chair found"),
     )
+    rejected = models.BooleanField(
+        _("the chair found the motion rejected"),
+        default=False,
+        help_text=_("Only for a single motion put: the committee rejected it."),
+    )
     voted = models.BooleanField(_("roll-call vote"), default=False)
     yes_motion = models.ForeignKey(
         Motion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("Ja for")
@@ -105,6 +113,12 @@ class Proposition(models.Model):
         Motion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("Nej for")
     )
     casting_vote = models.CharField(_("chair's casting vote"), max_length=3, choices=CastingVote, blank=True)
+    roll_call_appendix = models.CharField(
+        _("roll-call list in appendix"),
+        max_length=20,
+        blank=True,
+        help_text=_("The appendix the roll-call list is in (1, A), when the house style prints it there."),
+    )
     wording = models.TextField(_("own wording for the procedure"), blank=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 """What members declare on a §: recusal, reservation, special statements and minute notes."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,12 @@ class Reservation(models.Model):
         verbose_name=_("in favour of the motion"),
     )
     text = models.TextField(_("written justification"), blank=True)
+    appendix = models.CharField(
+        _("appendix"),
+        max_length=20,
+        blank=True,
+        help_text=_("The appendix the written reservation is in (1, A); its text is then not printed in the §."),
+    )
     wording = models.TextField(_("own wording for the reservation sentence"), blank=True)
 
     class Meta:
@@ -73,7 +80,13 @@ class Statement(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="statements")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=StatementKind)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), blank=True)
+    in_appendix = models.BooleanField(
+        _("text in an appendix"),
+        default=False,
+        help_text=_("The protocol only says the statement was made; its text is in an appendix."),
+    )
+    appendix = models.CharField(_("appendix"), max_length=20, blank=True, help_text=_("Which appendix (1, A)."))
 
     class Meta:
         ordering = ["item", "position", "id"]
@@ -82,6 +95,12 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} (§ {self.item.number})"
+
+    def clean(self) -> None:
+        if not self.text.strip() and not self.in_appendix:
+            raise ValidationError({"text": _("Write the statement, or say that its text is in an appendix.")})
+        if self.appendix and not self.in_appendix:
+            raise ValidationError({"appendix": _("An appendix is named only for a statement whose text is in it.")})
 
 
 class StatementAuthor(Participant):

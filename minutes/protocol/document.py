@@ -12,6 +12,7 @@ from minutes.points import numbered
 from minutes.protocol import housestyle, phrases
 from minutes.protocol.snapshot import AttendanceData, HouseStyle, ItemSnapshot, PersonRef, ProtocolSnapshot
 
+# The votes' names in the OParl API; the protocol takes them from the house style (roll_call.choice).
 BALLOT_WORDS = {BallotChoice.YES: "Ja", BallotChoice.NO: "Nej", BallotChoice.ABSTAIN: "Avstår"}
 
 
@@ -25,6 +26,10 @@ class RollCall:
     no: int
     abstain: int
     heading: str = "Voteringslista"
+    member_label: str = "Ledamot"
+    vote_label: str = "Röst"
+    sum_label: str = "Summa"
+    sum: str = ""  # "6 ja, 5 nej, 1 avstår"
 
 
 @dataclass(frozen=True)
@@ -62,11 +67,22 @@ def roll_call(proposition, item: ItemSnapshot, style: HouseStyle) -> RollCall:
     voters: list[PersonRef] = list(item.serving) + [
         b.person for b in proposition.ballots if b.person not in item.serving
     ]
-    rows = tuple((phrases.person(p, style=style), BALLOT_WORDS.get(cast.get(p.id), "Frånvarande")) for p in voters)
+    rows = tuple((phrases.person(p, style=style), phrases.roll_call_choice(cast.get(p.id, ""), style)) for p in voters)
     counts = phrases.tally(proposition)
     question = phrases.vote_question(proposition, item, style)
-    heading = style.compiled.headings["roll_call"]
-    return RollCall(question, rows, counts.yes, counts.no, counts.abstain, heading)
+    c = style.compiled
+    return RollCall(
+        question,
+        rows,
+        counts.yes,
+        counts.no,
+        counts.abstain,
+        heading=c.headings["roll_call"],
+        member_label=c.render("roll_call.member_label"),
+        vote_label=c.render("roll_call.vote_label"),
+        sum_label=c.render("roll_call.sum_label"),
+        sum=phrases.roll_call_sum(proposition, style),
+    )
 
 
 def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: bool = False) -> ItemDocument:
@@ -104,32 +120,41 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
     # own text is then not printed twice (the seed's "egen text"). An own proposal is the exception:
     # "besluta enligt eget förslag" says nothing without it, so its text stands under the motions too.
     shown_by_reservation = {
-        r.in_favour_of_id for r in item.reservations if not r.text.strip() and r.in_favour_of_id is not None
+        r.in_favour_of_id
+        for r in item.reservations
+        if not r.text.strip() and not r.appendix and r.in_favour_of_id is not None
     }
     motions: list[str] = []
     for motion in item.motions:
         motions.extend(split_paragraphs(phrases.motion_sentence(motion, item, style, chair_id)))
-        shown_elsewhere = motion.id in shown_by_reservation and motion.kind != MotionKind.OWN_PROPOSAL
+        shown_elsewhere = motion.id in shown_by_reservation and motion.kind not in (
+            MotionKind.OWN_PROPOSAL,
+            MotionKind.CHAIR_PROPOSAL,
+        )
         if motion.text.strip() and not shown_elsewhere and motion.kind != MotionKind.REFER_BACK:
             motions.extend(paragraphs(motion.text))
     if motions:
         parts["motions"].append(Section(headings["motions"], "motions", tuple(motions)))
 
     procedure: list[str] = []
+    inline = style.compiled.document.get("roll_call", "inline") == "inline"
     for proposition in item.propositions:
         procedure.extend(
             part for text in phrases.procedure_sentences(proposition, item, style) for part in split_paragraphs(text)
         )
+        reference = phrases.roll_call_reference(proposition, style) if proposition.voted and not inline else ""
+        if reference.strip():
+            procedure.append(reference)
     procedure.extend(phrases.recusal_sentence(r, style) for r in item.recusals)
     if item.immediately_adjusted:
         procedure.append(phrases.immediate_adjustment_sentence(style))
-    inline = style.compiled.document.get("roll_call", "inline") == "inline"
     roll_calls = tuple(roll_call(p, item, style) for p in item.propositions if p.voted and inline)
     if procedure or roll_calls:
         parts["procedure"].append(Section(headings["procedure"], "procedure", tuple(procedure), roll_calls=roll_calls))
 
     for reservation in item.reservations:
-        text = phrases.reservation_text(reservation, item)
+        # A written reservation in an appendix is only announced here; its text is not printed twice.
+        text = "" if reservation.appendix else phrases.reservation_text(reservation, item)
         if text.strip():
             parts["reservations"].append(
                 Section(
@@ -144,6 +169,12 @@ def item_document(item: ItemSnapshot, protocol: ProtocolSnapshot, *, public: boo
             parts["reservations"].append(Section(headings["reservation"], "reservation", (sentence,)))
 
     for statement in item.statements:
+        if statement.in_appendix:
+            sentence = phrases.statement_sentence(statement, style)
+            parts["statements"].append(
+                Section(phrases.statement_heading(statement, style), statement.kind, (sentence,))
+            )
+            continue
         parts["statements"].append(
             Section(
                 phrases.statement_heading(statement, style),

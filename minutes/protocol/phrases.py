@@ -122,6 +122,7 @@ MOTION_TEMPLATES = {
     MotionKind.REFER_BACK: "motion.refer_back",
     MotionKind.TABLE: "motion.table",
     MotionKind.OWN_PROPOSAL: "motion.own_proposal",
+    MotionKind.CHAIR_PROPOSAL: "motion.chair_proposal",
 }
 
 
@@ -145,6 +146,8 @@ def motion_label(motion: MotionData | None, item: ItemSnapshot, style: HouseStyl
     if motion is None or motion.kind == MotionKind.APPROVE:
         movers = possessive(motion.movers, style) if motion is not None and motion.movers else ""
         return c.render("motion_label.base", base_proposal=item.base_proposal, movers_possessive=movers)
+    if motion.kind == MotionKind.CHAIR_PROPOSAL:
+        return c.render("motion_label.chair_proposal", movers_possessive=possessive(motion.movers, style))
     return c.render("motion_label.motion", movers_possessive=possessive(motion.movers, style))
 
 
@@ -218,6 +221,21 @@ def vote_question(proposition: PropositionData, item: ItemSnapshot, style: House
     )
 
 
+def roll_call_choice(choice: str, style: HouseStyle) -> str:
+    """A member's vote on the roll-call list: "Ja", "Nej", "Avstår", or "Frånvarande" ("absent") without a ballot."""
+    return style.compiled.render("roll_call.choice", choice=choice or "absent")
+
+
+def roll_call_sum(proposition: PropositionData, style: HouseStyle) -> str:
+    counts = tally(proposition)
+    return style.compiled.render("roll_call.sum", yes=counts.yes, no=counts.no, abstain=counts.abstain)
+
+
+def roll_call_reference(proposition: PropositionData, style: HouseStyle) -> str:
+    """Where the roll-call list is, when the style prints it in an appendix ("" when the style says nothing)."""
+    return style.compiled.render("roll_call.reference", appendix=proposition.roll_call_appendix)
+
+
 def procedure_sentences(proposition: PropositionData, item: ItemSnapshot, style: HouseStyle) -> list[str]:
     if proposition.wording:
         return [proposition.wording]
@@ -254,13 +272,15 @@ def reservation_sentence(reservation: ReservationData, item: ItemSnapshot, style
     motion = item.motion(reservation.in_favour_of_id)
     reserving = {n.person.id for n in reservation.members}
     own = motion is not None and any(m.person.id in reserving for m in motion.movers)
-    return style.compiled.render(
-        "reservation",
-        members=capitalize(names(reservation.members, style=style)),
-        has_motion=motion is not None,
-        own=own,
-        label=motion_label(motion, item, style) if motion is not None else "",
-    )
+    values = {
+        "members": capitalize(names(reservation.members, style=style)),
+        "has_motion": motion is not None,
+        "own": own,
+        "label": motion_label(motion, item, style) if motion is not None else "",
+    }
+    if reservation.appendix:
+        return style.compiled.render("reservation.announced", appendix=reservation.appendix, **values)
+    return style.compiled.render("reservation", **values)
 
 
 def report_sentence(item: ItemSnapshot, style: HouseStyle) -> str:
@@ -274,6 +294,16 @@ def report_sentence(item: ItemSnapshot, style: HouseStyle) -> str:
 
 def immediate_adjustment_sentence(style: HouseStyle) -> str:
     return style.compiled.render("immediate_adjustment")
+
+
+def statement_sentence(statement: StatementData, style: HouseStyle) -> str:
+    """A statement announced in the §, its text in an appendix: "Peter Öberg (L) lämnade ett särskilt uttalande"."""
+    return style.compiled.render(
+        "statement.announced",
+        authors=capitalize(names(statement.authors, style=style)),
+        minute_note=statement.kind == StatementKind.MINUTE_NOTE,
+        appendix=statement.appendix,
+    )
 
 
 def statement_heading(statement: StatementData, style: HouseStyle) -> str:

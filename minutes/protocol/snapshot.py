@@ -150,6 +150,8 @@ class PropositionData:
     casting_vote: str = ""
     ballots: tuple[BallotData, ...] = ()
     wording: str = ""
+    rejected: bool = False  # a single motion put and found rejected
+    roll_call_appendix: str = ""  # the appendix the roll-call list is in, when the style prints it there
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ class ReservationData:
     in_favour_of_id: int | None = None
     text: str = ""
     wording: str = ""
+    appendix: str = ""  # the written reservation is in this appendix, not printed in the §
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,8 @@ class StatementData:
     kind: str
     authors: tuple[Named, ...]
     text: str
+    in_appendix: bool = False  # only announced in the §: the text is in an appendix
+    appendix: str = ""
 
 
 @dataclass(frozen=True)
@@ -464,6 +469,8 @@ def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
                     casting_vote=p.casting_vote,
                     ballots=tuple(BallotData(ref(b.person), b.choice) for b in rows.ballots.get(p.pk, ())),
                     wording=p.wording,
+                    rejected=p.rejected,
+                    roll_call_appendix=p.roll_call_appendix,
                 )
                 for p in rows.propositions.get(item.pk, [])
             ),
@@ -471,11 +478,11 @@ def snapshot_of(rows: MeetingRows) -> ProtocolSnapshot:
                 RecusalData(ref(r.person), r.left_room, ref_or_none(r.substitute), r.wording) for r in item_recusals
             ),
             reservations=tuple(
-                ReservationData(named(rows.reservers.get(r.pk, ())), r.in_favour_of_id, r.text, r.wording)
+                ReservationData(named(rows.reservers.get(r.pk, ())), r.in_favour_of_id, r.text, r.wording, r.appendix)
                 for r in rows.reservations.get(item.pk, [])
             ),
             statements=tuple(
-                StatementData(s.kind, named(rows.authors.get(s.pk, ())), s.text)
+                StatementData(s.kind, named(rows.authors.get(s.pk, ())), s.text, s.in_appendix, s.appendix)
                 for s in rows.statements.get(item.pk, [])
             ),
             serving=tuple(people[pid] for pid in serving if pid in people),

@@ -86,6 +86,7 @@ def add_reservation(
     in_favour_of: Motion | None = None,
     text: str = "",
     wording: str = "",
+    appendix: str = "",
 ) -> Reservation:
     with transaction.atomic():
         item = _editable_item(item)
@@ -96,6 +97,7 @@ def add_reservation(
             in_favour_of=in_favour_of,
             text=text,
             wording=wording,
+            appendix=appendix,
         )
         for position, (person, with_others) in enumerate(_participants(members), start=1):
             _create(
@@ -109,10 +111,21 @@ def add_reservation(
     return reservation
 
 
-def add_statement(item: Item, *, kind: str, authors: Participants, text: str) -> Statement:
+def add_statement(
+    item: Item, *, kind: str, authors: Participants, text: str = "", in_appendix: bool = False, appendix: str = ""
+) -> Statement:
+    """A statement printed in the §, or with `in_appendix` only announced there (its text in `appendix`)."""
     with transaction.atomic():
         item = _editable_item(item)
-        statement = _create(Statement, item=item, position=_next_position(item.statements), kind=kind, text=text)
+        statement = _create(
+            Statement,
+            item=item,
+            position=_next_position(item.statements),
+            kind=kind,
+            text=text,
+            in_appendix=in_appendix,
+            appendix=appendix,
+        )
         for position, (person, with_others) in enumerate(_participants(authors), start=1):
             _create(
                 StatementAuthor,
@@ -125,7 +138,10 @@ def add_statement(item: Item, *, kind: str, authors: Participants, text: str) ->
     return statement
 
 
-def record_proposition(item: Item, *, kind: str, outcome: Motion | None = None, wording: str = "") -> Proposition:
+def record_proposition(
+    item: Item, *, kind: str, outcome: Motion | None = None, rejected: bool = False, wording: str = ""
+) -> Proposition:
+    """A step of the procedure; a single motion put and found rejected has `rejected` and no outcome."""
     with transaction.atomic():
         item = _editable_item(item)
         proposition = _create(
@@ -134,6 +150,7 @@ def record_proposition(item: Item, *, kind: str, outcome: Motion | None = None, 
             position=_next_position(item.propositions),
             kind=kind,
             outcome=outcome,
+            rejected=rejected,
             wording=wording,
         )
         _done(item)
@@ -147,6 +164,7 @@ def record_vote(
     no_motion: Motion,
     ballots: dict[Person, BallotChoice],
     casting_vote: str = "",
+    roll_call_appendix: str = "",
 ) -> Proposition:
     """Record a demanded roll-call vote on a proposition, replacing any ballots recorded before."""
     with transaction.atomic():
@@ -156,6 +174,7 @@ def record_vote(
         proposition.yes_motion = yes_motion
         proposition.no_motion = no_motion
         proposition.casting_vote = casting_vote
+        proposition.roll_call_appendix = roll_call_appendix
         proposition.full_clean()
         proposition.save()
         wanted = [Ballot(proposition=proposition, person=person, choice=choice) for person, choice in ballots.items()]

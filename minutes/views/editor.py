@@ -333,7 +333,9 @@ def save(action: str, form, item: Item) -> None:
         )
     elif action == "proposition":
         with transaction.atomic():
-            proposition = services.record_proposition(item, kind=data["kind"], outcome=data["outcome"])
+            proposition = services.record_proposition(
+                item, kind=data["kind"], outcome=data["outcome"], rejected=data["rejected"]
+            )
             if data["voted"]:
                 services.record_vote(
                     proposition,
@@ -341,15 +343,27 @@ def save(action: str, form, item: Item) -> None:
                     no_motion=data["no_motion"],
                     ballots=form.ballots(),
                     casting_vote=data["casting_vote"],
+                    roll_call_appendix=data["roll_call_appendix"],
                 )
     elif action == "recusal":
         services.record_recusal(item, data["person"], left_room=data["left_room"], substitute=data["substitute"])
     elif action == "reservation":
         services.add_reservation(
-            item, members=list(data["members"]), in_favour_of=data["in_favour_of"], text=data["text"]
+            item,
+            members=list(data["members"]),
+            in_favour_of=data["in_favour_of"],
+            text=data["text"],
+            appendix=data["appendix"],
         )
     elif action == "statement":
-        services.add_statement(item, kind=data["kind"], authors=list(data["authors"]), text=data["text"])
+        services.add_statement(
+            item,
+            kind=data["kind"],
+            authors=list(data["authors"]),
+            text=data["text"],
+            in_appendix=data["in_appendix"],
+            appendix=data["appendix"],
+        )
 
 
 def saved_now() -> str:

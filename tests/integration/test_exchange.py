@@ -341,10 +341,12 @@ def test_file_carries_the_vote_recusal_statements_ranges_and_wordings(demo):
         {
             "kind": "against_each_other",
             "outcome": 0,
+            "rejected": False,
             "voted": True,
             "yes_motion": 0,
             "no_motion": 1,
             "casting_vote": "",
+            "roll_call_appendix": "",
             "wording": VOTE_WORDING,
             "ballots": [{"person": uid[last_name], "choice": choice} for last_name, choice in VOTES],
         }
@@ -353,13 +355,26 @@ def test_file_carries_the_vote_recusal_statements_ranges_and_wordings(demo):
         {
             "in_favour_of": 1,
             "text": "Vi vill annat.",
+            "appendix": "",
             "wording": "",
             "members": [{"person": uid["Hedlund"], "with_others": True}],
         }
     ]
     assert items[4]["statements"] == [
-        {"kind": "special", "text": L_STATEMENT, "authors": [{"person": uid["Öberg"], "with_others": False}]},
-        {"kind": "minute_note", "text": V_NOTE, "authors": [{"person": uid["Fors"], "with_others": True}]},
+        {
+            "kind": "special",
+            "text": L_STATEMENT,
+            "in_appendix": False,
+            "appendix": "",
+            "authors": [{"person": uid["Öberg"], "with_others": False}],
+        },
+        {
+            "kind": "minute_note",
+            "text": V_NOTE,
+            "in_appendix": False,
+            "appendix": "",
+            "authors": [{"person": uid["Fors"], "with_others": True}],
+        },
     ]
     assert items[6]["recusals"] == [
         {"person": uid["Sundberg"], "left_room": True, "substitute": uid["Lund"], "wording": RECUSAL_WORDING}
@@ -615,7 +630,7 @@ def test_import_command_prints_each_problem_and_fails(document, tmp_path):
     assert err.getvalue().splitlines() == [
         "$.committee.seats: This required field is missing.",
         "$.meeting.items[9].motions[0].kind: 'bifall' is not one of "
-        "['approve', 'reject', 'approve_with_text', 'refer_back', 'table', 'own_proposal']",
+        "['approve', 'reject', 'approve_with_text', 'refer_back', 'table', 'own_proposal', 'chair_proposal']",
     ]
     assert counts()["Meeting"] == 0
 
@@ -645,3 +660,75 @@ def test_an_adjustment_without_a_time_round_trips_and_an_older_file_has_one(demo
     del document["meeting"]["adjustment_date_only"]  # a file written before the field existed
     Meeting.objects.all().delete()
     assert import_meeting(json.dumps(document, ensure_ascii=False)).adjustment_date_only is False
+# The procedure's structure (a rejected single motion, the chair's proposal, texts in appendices)
+
+
+def structure(meeting: Meeting) -> None:
+    """§ 7's single motion found rejected, § 5's chair's proposal and its appendices."""
+    item = {item.number: item for item in meeting.items.all()}
+    Proposition.objects.filter(item=item[7]).update(outcome=None, rejected=True)
+    Proposition.objects.filter(item=item[5]).update(roll_call_appendix="1")
+    Reservation.objects.filter(item=item[5]).update(appendix="2")
+    statement = Statement.objects.create(
+        item=item[5], position=2, kind=StatementKind.SPECIAL, in_appendix=True, appendix="3"
+    )
+    StatementAuthor.objects.create(statement=statement, person=person("Fredholm"), position=0)
+    chair = Motion.objects.create(item=item[5], position=2, kind=MotionKind.CHAIR_PROPOSAL, text="Nämnden beslutar så.")
+    MotionMover.objects.create(motion=chair, person=meeting.chair, position=0)
+    for number in (5, 7):
+        rules.check_item(item[number])
+
+
+def test_the_procedure_structure_round_trips_byte_identical(demo, tmp_path):
+    structure(demo)
+    first = export(demo, tmp_path / "first.json")
+    items = json.loads(first)["meeting"]["items"]
+    wipe()
+    imported = import_meeting(first.decode("utf-8"))
+    again = export(imported, tmp_path / "again.json")
+
+    assert again == first
+    assert (items[6]["propositions"][0]["rejected"], items[6]["propositions"][0]["outcome"]) == (True, None)
+    assert items[4]["propositions"][0]["roll_call_appendix"] == "1"
+    assert items[4]["reservations"][0]["appendix"] == "2"
+    assert [(s["in_appendix"], s["appendix"], s["text"]) for s in items[4]["statements"]] == [
+        (False, "", L_STATEMENT),
+        (False, "", V_NOTE),
+        (True, "3", ""),
+    ]
+    assert items[4]["motions"][2]["kind"] == "chair_proposal"
+
+
+def test_a_file_without_the_procedure_structure_is_read_as_before(document):
+    """A file written before these fields existed imports with their defaults: exported again, it is the full file."""
+    old = copy.deepcopy(document)
+    for item in old["meeting"]["items"]:
+        for row in item["propositions"]:
+            del row["rejected"], row["roll_call_appendix"]
+        for row in item["reservations"]:
+            del row["appendix"]
+        for row in item["statements"]:
+            del row["in_appendix"], row["appendix"]
+
+    meeting = import_meeting(json.dumps(old, ensure_ascii=False))
+
+    assert json.loads(export_meeting(meeting)) == document
+
+
+def test_a_statement_without_text_outside_an_appendix_is_refused_at_its_text(document):
+    document["meeting"]["items"][4]["statements"][0]["text"] = ""
+
+    assert refused(document) == [
+        Problem("$.meeting.items[4].statements[0].text", "Write the statement, or say that its text is in an appendix.")
+    ]
+
+
+def test_a_rejected_proposition_that_also_names_a_winner_is_refused(document):
+    document["meeting"]["items"][6]["propositions"][0]["rejected"] = True
+
+    assert refused(document) == [
+        Problem(
+            "$.meeting.items[6].propositions[0].rejected",
+            "A rejected motion has no adopted motion and no vote: leave those empty.",
+        )
+    ]

@@ -429,7 +429,9 @@ def test_remove_part_that_a_proposition_relies_on_is_refused():
     with pytest.raises(ValidationError) as raised:
         remove_part(motion)
 
-    assert raised.value.message_dict == {"propositions[0].outcome": ["Ange vilket yrkande ordföranden fann bifallet."]}
+    assert raised.value.message_dict == {
+        "propositions[0].outcome": ["Ange vilket yrkande ordföranden fann bifallet, eller att det avslogs."]
+    }
     assert list(item.motions.all()) == [motion]
 
 
