@@ -132,12 +132,12 @@ class SharingRefused(Exception):
     pass
 
 
-def share_style(committee: Committee, other: Committee) -> HouseStyle:
+def share_style(committee: Committee, other: Committee, *, by=None) -> HouseStyle:
     """Let `other` print with the style `committee` edits; never across municipalities."""
     if other.pk == committee.pk or other.municipality != committee.municipality:
         raise SharingRefused(_("A style is shared only with another committee of the same municipality."))
     with transaction.atomic():
-        style = own_style(committee)
+        style = own_style(committee, by=by)
         style.shared_with.add(other)
     return style
 
