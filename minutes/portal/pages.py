@@ -32,6 +32,7 @@ from minutes.models import (
     Recusal,
     ReservationMember,
     StatementAuthor,
+    StatementKind,
 )
 from minutes.portal.agenda import agenda_stamp, coming_meetings
 from minutes.portal.caching import YEAR, cacheable, published_file
@@ -40,6 +41,7 @@ from minutes.portal.published import published_items, published_meetings
 from minutes.protocol.adjusted import protocol_styles, snapshot_for
 from minutes.protocol.phrases import dnr_label, paragraph_label
 from minutes.protocol.render import Request, render_html
+from minutes.protocol.snapshot import HouseStyle
 from minutes.views.public import notices
 
 LATEST = 10
@@ -269,16 +271,21 @@ def deeds(people: Q, party: Party | None = None) -> list[Deed]:
         *(Deed(r.item, "recusal", "", r.person) for r in of(Recusal, "item")),
         *(Deed(r.reservation.item, "reservation", "", r.person) for r in of(ReservationMember, "reservation__item")),
         *(
-            Deed(r.statement.item, "statement", r.statement.get_kind_display(), r.person)
+            Deed(r.statement.item, "statement", r.statement.kind, r.person)  # named below, as the protocol does
             for r in of(StatementAuthor, "statement__item")
         ),
     ]
     found.sort(key=lambda deed: (deed.item.meeting.date, deed.item.number), reverse=True)
     styles = protocol_styles(deed.item.meeting_id for deed in found)
-    return [
-        dataclasses.replace(deed, label=paragraph_label(deed.item.number, styles[deed.item.meeting_id]))
-        for deed in found
-    ]
+    return [_as_printed(deed, styles[deed.item.meeting_id]) for deed in found]
+
+
+def _as_printed(deed: Deed, style: HouseStyle) -> Deed:
+    """The deed with its § labelled, and a statement named, by the heading its protocol's style gives it."""
+    detail = deed.detail
+    if deed.kind == "statement":
+        detail = style.compiled.headings["minute_note" if detail == StatementKind.MINUTE_NOTE else "statement"]
+    return dataclasses.replace(deed, label=paragraph_label(deed.item.number, style), detail=detail)
 
 
 def _also(model) -> tuple[str, ...]:

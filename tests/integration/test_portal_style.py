@@ -8,9 +8,10 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from minutes import styles
+from committee.models import Person
+from minutes import services, styles
 from minutes.demo import load_demo, publish_demo
-from minutes.models import DocumentKind, Item, Meeting, SealedDocument
+from minutes.models import DocumentKind, Item, Meeting, SealedDocument, StatementKind
 from minutes.oparl.addresses import Links
 from minutes.oparl.files import file_object
 from minutes.protocol import housestyle
@@ -41,6 +42,9 @@ def published(seal_certificate, settings) -> Meeting:
     )
     committee.house_style = style
     committee.save()
+    oberg = Person.objects.get(last_name="Öberg")
+    item = meeting.items.get(number=10)
+    services.add_statement(item, kind=StatementKind.SPECIAL, authors=[(oberg, False)], text="Vi stöder förslaget.")
     publish_demo(meeting)
     styles.save_style(style, with_labels(style.document, "Paragraf {{ number }}", "Ärendenr {{ dnr }}"))
     meeting.refresh_from_db()
@@ -56,6 +60,7 @@ def test_portal_pages_label_the_paragraphs_as_the_adjusted_protocol(client, publ
         "matter": reverse("portal:matter", args=[dnr]),
         "search": reverse("portal:search") + "?" + f"dnr={dnr}",
         "feed": reverse("portal:feed"),
+        "person": reverse("portal:person", args=[Person.objects.get(last_name="Öberg").pk]),
     }
     text = {name: client.get(url).content.decode() for name, url in pages.items()}
 
@@ -65,6 +70,8 @@ def test_portal_pages_label_the_paragraphs_as_the_adjusted_protocol(client, publ
     assert '">§10 ' in text["matter"]
     assert '">§10 ' in text["search"] and f"Diarienr {dnr}" in text["search"]
     assert "&lt;li&gt;§10 " in text["feed"]
+    assert '">§10 ' in text["person"]
+    assert "<td>Särskilt yttrande</td>" in text["person"]  # Östersund's heading, not "Särskilt uttalande"
     for name, page in text.items():
         assert ("Paragraf 10" in page, "Ärendenr" in page, "§ 10" in page) == (False, False, False), name
 
