@@ -38,7 +38,9 @@ class HouseStyle(Stamped):
 
     `document` is the current version's; every save through `minutes.styles.save_style` adds an
     immutable HouseStyleVersion, and an adjusted protocol keeps the document it was printed with.
-    Committees of one municipality may share a style.
+    Its `owner` committee's secretaries edit it; the owner may let other committees of the same
+    municipality print with it (`shared_with`), which then use it as it is and never edit it.
+    A style without an owner (made before styles had one) is edited by the committees using it.
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -46,6 +48,22 @@ class HouseStyle(Stamped):
     document = models.JSONField(_("style document"))
     version = models.PositiveIntegerField(_("version"), default=1)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    owner = models.ForeignKey(
+        "Committee",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_styles",
+        verbose_name=_("owner"),
+        help_text=_("The committee whose secretaries edit the style."),
+    )
+    shared_with = models.ManyToManyField(
+        "Committee",
+        blank=True,
+        related_name="shared_styles",
+        verbose_name=_("shared with"),
+        help_text=_("Other committees of the same municipality that may print with the style."),
+    )
 
     class Meta:
         ordering = ["municipality", "name"]

@@ -603,3 +603,20 @@ class VerifyForm(EmbeddedForm):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         help_text=_("At most 20 MB."),
     )
+
+
+class MeetingImportForm(EmbeddedForm):
+    file = forms.FileField(
+        label=_("Exchange file (JSON)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
+        help_text=_("A meeting exported from Paragraf, format version 1 or 2, at most 10 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MEETING_FILE_LIMIT:
+            raise ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+MEETING_FILE_LIMIT = 10 * 1024 * 1024

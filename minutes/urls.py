@@ -1,6 +1,7 @@
 from django.urls import path
 
 from minutes.views import adjustment, agenda, audit, draft, editor, meeting, protocol, secretariat, style
+from minutes.views import exchange as exchange_views
 from minutes.views import notice as notice_views
 
 app_name = "minutes"
@@ -14,6 +15,9 @@ urlpatterns = [
     path("namnd/<committee:slug>/husstil/husstil.json", style.style_export, name="style-export"),
     path("namnd/<committee:slug>/husstil/import/", style.style_import, name="style-import"),
     path("namnd/<committee:slug>/husstil/jamfor/", style.style_diff, name="style-diff"),
+    path("namnd/<committee:slug>/husstil/dela/", style.style_share, name="style-share"),
+    path("namnd/<committee:slug>/husstil/anvand/", style.style_use, name="style-use"),
+    path("namnd/<committee:slug>/importera/", exchange_views.meeting_import, name="meeting-import"),
     path("sammantrade/<id:pk>/", secretariat.meeting_detail, name="meeting-detail"),
     path("sammantrade/<id:pk>/dagordning/", secretariat.agenda, name="agenda"),
     path("sammantrade/<id:pk>/foredragningslista/", agenda.agenda_page, name="agenda-page"),

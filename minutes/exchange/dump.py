@@ -26,6 +26,8 @@ from minutes.models import (
     Statement,
     StatementAuthor,
 )
+from minutes.protocol import housestyle
+from minutes.protocol.snapshot import HouseStyle as StyleData
 
 # The committee's identity, size and house style, in the order the document lists them.
 COMMITTEE_FIELDS = (
@@ -58,7 +60,7 @@ def export_meeting(meeting: Meeting | int) -> str:
 def meeting_document(meeting: Meeting | int) -> dict[str, Any]:
     """The meeting, the people it names and the committee members of the day, without database ids."""
     meeting_id = meeting.pk if isinstance(meeting, Meeting) else meeting
-    meeting = Meeting.objects.select_related("committee", "chair", "secretary").get(pk=meeting_id)
+    meeting = Meeting.objects.select_related("committee__house_style", "chair", "secretary").get(pk=meeting_id)
     committee = meeting.committee
     people: dict[int, Person] = {}
 
@@ -82,6 +84,7 @@ def meeting_document(meeting: Meeting | int) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "committee": {name: getattr(committee, name) for name in COMMITTEE_FIELDS},
+        "style": style_block(meeting),
         "parties": [{"abbreviation": p.abbreviation, "name": p.name} for _a, p in sorted(parties.items())],
         "people": [
             {"uid": str(p.uid), "first_name": p.first_name, "last_name": p.last_name}
@@ -100,6 +103,21 @@ def meeting_document(meeting: Meeting | int) -> dict[str, Any]:
         ],
         "meeting": content,
     }
+
+
+def style_block(meeting: Meeting) -> dict[str, Any]:
+    """The house style the meeting prints with: the adjusted protocol's once it is adjusted, else the committee's."""
+    # Imported here: the adjusted protocol stores this module's document, so it imports this module.
+    from minutes.protocol.adjusted import adjusted_protocol
+
+    adjusted = adjusted_protocol(meeting)
+    style = adjusted.snapshot.style if adjusted is not None else StyleData.of(meeting.committee)
+    if style.document is None:  # the committee's old style fields: the document they make, no version
+        compiled = style.compiled
+        document, sha256 = compiled.document, housestyle.digest(compiled.document)
+    else:
+        document, sha256 = style.document, style.sha256 or housestyle.digest(style.document)
+    return {"name": style.name or document["name"], "version": style.version, "sha256": sha256, "document": document}
 
 
 def _meeting(meeting: Meeting, uid: Uid) -> dict[str, Any]:

@@ -5,9 +5,12 @@ the schema cannot see (uids, party abbreviations, § numbers, motion indexes); t
 transaction, the models' own validation and `rules.check_item` on every §. Any problem rolls
 the whole import back. What the database already has (the committee by slug, parties by
 abbreviation, people by uid, identical memberships) is reused as it is, never duplicated or
-overwritten.
+overwritten. A house style (version 2) the committee does not know yet is added for that committee
+alone; the committee prints with it if it had no style of its own. Every row written is recorded in
+the audit trail as the importer's.
 """
 
+import contextvars
 import datetime
 from typing import Any
 
@@ -15,8 +18,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from committee.models import Committee, Membership, Party, Person
-from minutes import rules
+from committee.models import Committee, HouseStyleVersion, Membership, Party, Person
+from minutes import rules, styles
 from minutes.exchange.dump import COMMITTEE_FIELDS
 from minutes.exchange.schema import ExchangeError, Problem, check_format, parse, refuse, schema_problems
 from minutes.models import (
@@ -35,6 +38,7 @@ from minutes.models import (
     Statement,
     StatementAuthor,
 )
+from minutes.protocol import housestyle
 
 ITEM_FIELDS = (
     "number",
@@ -59,17 +63,32 @@ def read_document(text: str | bytes) -> dict[str, Any]:
     check_format(document)
     if problems := schema_problems(document):
         raise ExchangeError(problems)
-    if problems := reference_problems(document):
+    if problems := reference_problems(document) + style_problems(document.get("style")):
         raise ExchangeError(problems)
     return document
 
 
-def import_meeting(text: str | bytes) -> Meeting:
+# Who imports: every row `_create` saves is recorded in the audit trail as theirs.
+_importer: contextvars.ContextVar = contextvars.ContextVar("importer", default=None)
+
+
+def import_meeting(text: str | bytes, *, by=None) -> Meeting:
     """Create the meeting the document describes, or raise ExchangeError and write nothing."""
     document = read_document(text)
     _refuse_adjusted(document["meeting"])
+    token = _importer.set(by)
+    try:
+        return _import(document)
+    finally:
+        _importer.reset(token)
+
+
+def _import(document: dict[str, Any]) -> Meeting:
     with transaction.atomic():
+        new = not Committee.objects.filter(slug=document["committee"]["slug"]).exists()
         committee = _committee(document["committee"])
+        if document.get("style") is not None:
+            _style(document["style"], committee, new=new)
         _refuse_existing_meeting(committee, document["meeting"])
         parties = _parties(document["parties"])
         people = _people(document["people"])
@@ -192,6 +211,26 @@ def reference_problems(document: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def style_problems(data: dict[str, Any] | None) -> list[Problem]:
+    """The style block's document must be a valid style (as completed for this Paragraf) with that digest."""
+    if data is None:
+        return []
+    document = data["document"]
+    problems = [
+        Problem("$.style.document" + problem.path.removeprefix("$"), problem.message)
+        for problem in housestyle.validate(housestyle.completed(document))
+    ]
+    if housestyle.digest(document) != data["sha256"]:
+        problems.append(
+            Problem(
+                "$.style.sha256",
+                _("This is not the SHA-256 of the style document, which is %(sha)s.")
+                % {"sha": housestyle.digest(document)},
+            )
+        )
+    return problems
+
+
 def _unique(rows: list[dict[str, Any]], key: str, path: str, problems: list[Problem]) -> set:
     """The values of `key` in `rows`, noting any value that names two rows."""
     first: dict[Any, int] = {}
@@ -217,6 +256,32 @@ def _committee(data: dict[str, Any]) -> Committee:
     if committee is None:
         committee = _create(Committee, "$.committee", **{name: data[name] for name in COMMITTEE_FIELDS})
     return committee
+
+
+def _style(data: dict[str, Any], committee: Committee, *, new: bool) -> None:
+    """Add a style the committee does not know as its own; a committee without a style prints with it."""
+    current = committee.house_style if committee.house_style_id else None
+    printing = current.sha256 if current is not None else housestyle.digest(styles.committee_document(committee))
+    known = HouseStyleVersion.objects.filter(style__in=styles.usable_styles(committee), sha256=data["sha256"])
+    if printing == data["sha256"] or known.exists():
+        return
+    try:
+        style = styles.create_style(
+            name=data["name"],
+            municipality=committee.municipality,
+            document=housestyle.completed(data["document"]),  # as a style saved here is: with every key
+            by=_importer.get(),
+            owner=committee,
+            version=data["version"] or 1,
+        )
+    except styles.StyleInvalid as error:  # style_problems has checked the completed document
+        raise ExchangeError(
+            [Problem("$.style.document" + p.path.removeprefix("$"), p.message) for p in error.problems]
+        ) from None
+    if new or current is None:
+        committee.house_style = style
+        _as_importer(committee)
+        committee.save(update_fields=["house_style", "modified"])
 
 
 def _refuse_existing_meeting(committee: Committee, data: dict[str, Any]) -> None:
@@ -434,8 +499,15 @@ def _create[M: models.Model](model: type[M], path: str, *, rename: dict[str, str
         row.full_clean()
     except ValidationError as error:
         raise ExchangeError(_validation_problems(error, path, rename or {})) from None
+    _as_importer(row)
     row.save()
     return row
+
+
+def _as_importer(row: models.Model) -> None:
+    """Name the importer as the user of the row's historical record (simple-history reads `_history_user`)."""
+    if (by := _importer.get()) is not None:
+        row._history_user = by
 
 
 def _validation_problems(error: ValidationError, path: str, rename: dict[str, str] | None = None) -> list[Problem]:

@@ -17,7 +17,8 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from committee.bounds import validate_protocol_date
 
 FORMAT = "paragraf-meeting"
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)  # a version-1 file has no style block: it prints with the committee's style
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "exchange" / "meeting.schema.json"
 PLAIN_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
 MAX_DEPTH = 32  # the format itself nests eight levels deep
@@ -122,11 +123,14 @@ def check_format(document: Any) -> None:
             _("This is not a Paragraf meeting file: the format is %(found)s, not %(format)s.")
             % {"found": json.dumps(document["format"], ensure_ascii=False), "format": json.dumps(FORMAT)},
         )
-    if "version" in document and document["version"] != VERSION:
+    if "version" in document and (type(document["version"]) is not int or document["version"] not in READABLE):
         raise refuse(
             "$.version",
-            _("Version %(found)s is not supported: this Paragraf reads version %(version)s.")
-            % {"found": json.dumps(document["version"], ensure_ascii=False), "version": VERSION},
+            _("Version %(found)s is not supported: this Paragraf reads versions %(versions)s.")
+            % {
+                "found": json.dumps(document["version"], ensure_ascii=False),
+                "versions": ", ".join(str(number) for number in READABLE),
+            },
         )
 
 

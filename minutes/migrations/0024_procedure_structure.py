@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("minutes", "0021_notice"),
+        ("minutes", "0023_item_structure"),
     ]
 
     operations = [

@@ -18,6 +18,9 @@ from minutes.oparl.addresses import Body, Links
 from minutes.oparl.listing import ListQuery, NotFound, Part, queryset_part, stamp
 from minutes.oparl.published import meeting_times
 from minutes.oparl.roll import OPARL
+from minutes.protocol.adjusted import protocol_styles
+from minutes.protocol.phrases import paragraph_label
+from minutes.protocol.snapshot import HouseStyle
 from minutes.views.adjustment import download_name
 
 FILE_NAMES = {
@@ -52,13 +55,14 @@ def public_documents(confidential: dict[int, Collection[int]]) -> dict[int, list
     return found
 
 
-def file_object(links: Links, document: SealedDocument, item_ids: dict[int, int]) -> dict:
-    """The File; `item_ids` are the ids of the meeting's §§ by number, for the §§ an extract prints."""
+def file_object(links: Links, document: SealedDocument, item_ids: dict[int, int], style: HouseStyle) -> dict:
+    """The File; `item_ids` are the ids of the meeting's §§ by number, for the §§ an extract prints, and
+    `style` the protocol's house style, which names them."""
     meeting = document.meeting
     created = max(document.created_at, document.round.announcement.announced_at)
     name = f"{FILE_NAMES[document.kind]}, {meeting.committee.name} {meeting.date:%Y-%m-%d}"
     if document.numbers:
-        name += ", § " + ", ".join(str(n) for n in document.numbers)
+        name += ", " + ", ".join(paragraph_label(n, style) for n in document.numbers)
     address = links.web("sealed-file", document.sha256)
     found = {
         "id": links("file", document.pk),
@@ -114,7 +118,8 @@ def _files(links: Links, rows: list[SealedDocument]) -> list[dict]:
         "pk", "meeting_id", "number"
     ):
         item_ids[meeting_id][number] = pk
-    return [file_object(links, row, item_ids[row.meeting_id]) for row in rows]
+    styles = protocol_styles(meetings)
+    return [file_object(links, row, item_ids[row.meeting_id], styles[row.meeting_id]) for row in rows]
 
 
 def file_list(body: Body, links: Links, query: ListQuery) -> list[Part]:

@@ -102,7 +102,7 @@ def agenda_item(links: Links, read: MeetingRead, item: ItemSnapshot, times: Time
         "id": links("agenda-item", pk),
         "type": OPARL + "AgendaItem",
         "meeting": links("meeting", protocol.meeting_id),
-        "number": str(item.number),
+        "number": document.label,  # "§ 17" or "§17", as the protocol numbers it
         "order": item.position,
         "name": document.heading,
         "public": not item.confidential,
@@ -118,7 +118,7 @@ def agenda_item(links: Links, read: MeetingRead, item: ItemSnapshot, times: Time
             found["resolutionText"] = text
         extract = next((f for f in files if f.kind == DocumentKind.EXTRACT and f.numbers == [item.number]), None)
         if extract is not None:
-            found["resolutionFile"] = file_object(links, extract, read.item_ids)
+            found["resolutionFile"] = file_object(links, extract, read.item_ids, protocol.style)
     found["web"] = links.web("portal:item", read.committee_slug, protocol.year, protocol.number, item.number)
     found.update(agenda_item_extension(links, item, protocol, document))
     return found
@@ -230,8 +230,8 @@ def _make_entries(links: Links, times: dict[int, Times], meeting_ids: list[int])
         kinds = (DocumentKind.PUBLIC, DocumentKind.PROTOCOL)  # the public version where there is one
         protocol_file = next((d for kind in kinds for d in whole if d.kind == kind), None)
         if protocol_file is not None:
-            meeting["resultsProtocol"] = file_object(links, protocol_file, read.item_ids)
-        others = [file_object(links, d, read.item_ids) for d in documents if d is not protocol_file]
+            meeting["resultsProtocol"] = file_object(links, protocol_file, read.item_ids, protocol.style)
+        others = [file_object(links, d, read.item_ids, protocol.style) for d in documents if d is not protocol_file]
         if others:
             meeting["auxiliaryFile"] = others
         items = {read.item_ids[item.number]: agenda_item(links, read, item, when, documents) for item in protocol.items}

@@ -8,7 +8,7 @@ committee page shows of a meeting that is still to come: its date, time and plac
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,6 +26,8 @@ from committee.site import SiteRequest, absolute_url
 from minutes.models import Announcement, Item, Meeting
 from minutes.portal.caching import cacheable
 from minutes.portal.published import published_meetings
+from minutes.protocol.adjusted import protocol_styles
+from minutes.protocol.phrases import paragraph_label
 
 LATEST = 50
 CALENDAR_PAST_DAYS = 90  # a subscribed calendar drops what leaves the feed: keep the recent meetings in it
@@ -72,16 +74,21 @@ class ProtocolFeed(SiteFeed):
     def author_name(self, obj: Committee | None) -> str | None:
         return obj.name if obj is not None else None
 
-    def items(self, obj: Committee | None) -> QuerySet[Announcement]:
+    def items(self, obj: Committee | None) -> list[Announcement]:
+        """The announcements, each with the house style its protocol prints with (`style`), read in one query."""
         announcements = Announcement.objects.filter(round__item__isnull=True, meeting__in=published_meetings())
         if obj is not None:
             announcements = announcements.filter(meeting__committee=obj)
         headings = Item.objects.only(*HEADING_FIELDS).order_by("position")
-        return (
+        found = list(
             announcements.select_related("meeting__committee")
             .prefetch_related(Prefetch("meeting__items", headings))
             .order_by("-announced_at", "-id")[:LATEST]
         )
+        styles = protocol_styles(announcement.meeting_id for announcement in found)
+        for announcement in found:
+            announcement.style = styles[announcement.meeting_id]
+        return found
 
     def item_title(self, item: Announcement) -> str:
         meeting = item.meeting
@@ -89,8 +96,8 @@ class ProtocolFeed(SiteFeed):
 
     def item_description(self, item: Announcement) -> str:
         """The §§ by number and heading; a confidential § by the heading of the public version."""
-        headings = ((i.number, _public_heading(i)) for i in item.meeting.items.all())
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>§ {} {}</li>", headings))
+        headings = ((paragraph_label(i.number, item.style), _public_heading(i)) for i in item.meeting.items.all())
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} {}</li>", headings))
 
     def item_link(self, item: Announcement) -> str:
         meeting = item.meeting

@@ -6,6 +6,7 @@ protocol is printed from the snapshot frozen at its adjustment (`minutes.protoco
 a change in the registers since (a renamed person, another house style) does not reach it.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -31,13 +32,16 @@ from minutes.models import (
     Recusal,
     ReservationMember,
     StatementAuthor,
+    StatementKind,
 )
 from minutes.portal.agenda import agenda_stamp, coming_meetings
 from minutes.portal.caching import YEAR, cacheable, published_file
 from minutes.portal.names import link_names, person_links
 from minutes.portal.published import published_items, published_meetings
-from minutes.protocol.adjusted import snapshot_for
+from minutes.protocol.adjusted import protocol_styles, snapshot_for
+from minutes.protocol.phrases import dnr_label, paragraph_label
 from minutes.protocol.render import Request, render_html
+from minutes.protocol.snapshot import HouseStyle
 from minutes.views.public import notices
 
 LATEST = 10
@@ -51,10 +55,20 @@ def start(request: HttpRequest) -> HttpResponse:
         .select_related("meeting__committee")
         .order_by("-posted_on", "-id")[:LATEST]
     )
+    posted = list(notices())
+    styles = protocol_styles(n.meeting_id for n in posted if n.round.item_id)
     return render(
         request,
         "portal/start.html",
-        {"committees": Committee.objects.all(), "latest": latest, "notices": list(notices())},
+        {
+            "committees": Committee.objects.all(),
+            "latest": latest,
+            # An extract's notice names its § as the protocol does.
+            "notices": [
+                (n, paragraph_label(n.round.item.number, styles[n.meeting_id]) if n.round.item_id else "")
+                for n in posted
+            ],
+        },
     )
 
 
@@ -117,7 +131,12 @@ def meeting(request: HttpRequest, committee: str, year: int, number: int) -> Htt
     return render(
         request,
         "portal/meeting.html",
-        {"meeting": meeting, "snapshot": snapshot, "protocol": protocol, "items": snapshot.items},
+        {
+            "meeting": meeting,
+            "snapshot": snapshot,
+            "protocol": protocol,
+            "items": [(item, paragraph_label(item.number, snapshot.style)) for item in snapshot.items],
+        },
     )
 
 
@@ -130,9 +149,14 @@ def item(request: HttpRequest, committee: str, year: int, number: int, item: int
         raise Http404
     text = render_html(snapshot, Request(kind="item", numbers=(item,), public=True, bare=True))
     text = link_names(text, person_links(snapshot))
-    return render(
-        request, "portal/item.html", {"meeting": meeting, "item": snapshot.items[0], "text": text, "number": item}
-    )
+    context = {
+        "meeting": meeting,
+        "item": snapshot.items[0],
+        "text": text,
+        "number": item,
+        "label": paragraph_label(item, snapshot.style),
+    }
+    return render(request, "portal/item.html", context)
 
 
 @require_safe
@@ -212,6 +236,7 @@ class Deed:
     kind: str
     detail: str
     person: Person
+    label: str = ""  # the §'s number as its protocol prints it
 
     @property
     def meeting(self) -> Meeting:
@@ -246,12 +271,21 @@ def deeds(people: Q, party: Party | None = None) -> list[Deed]:
         *(Deed(r.item, "recusal", "", r.person) for r in of(Recusal, "item")),
         *(Deed(r.reservation.item, "reservation", "", r.person) for r in of(ReservationMember, "reservation__item")),
         *(
-            Deed(r.statement.item, "statement", r.statement.get_kind_display(), r.person)
+            Deed(r.statement.item, "statement", r.statement.kind, r.person)  # named below, as the protocol does
             for r in of(StatementAuthor, "statement__item")
         ),
     ]
     found.sort(key=lambda deed: (deed.item.meeting.date, deed.item.number), reverse=True)
-    return found
+    styles = protocol_styles(deed.item.meeting_id for deed in found)
+    return [_as_printed(deed, styles[deed.item.meeting_id]) for deed in found]
+
+
+def _as_printed(deed: Deed, style: HouseStyle) -> Deed:
+    """The deed with its § labelled, and a statement named, by the heading its protocol's style gives it."""
+    detail = deed.detail
+    if deed.kind == "statement":
+        detail = style.compiled.headings["minute_note" if detail == StatementKind.MINUTE_NOTE else "statement"]
+    return dataclasses.replace(deed, label=paragraph_label(deed.item.number, style), detail=detail)
 
 
 def _also(model) -> tuple[str, ...]:
@@ -308,6 +342,7 @@ def party(request: HttpRequest, abbreviation: str) -> HttpResponse:
 class Handling:
     item: Item
     outcome: str  # "tabled", "referred back" or "decided"
+    label: str = ""  # the §'s number as its protocol prints it
 
 
 @require_safe
@@ -320,10 +355,16 @@ def matter(request: HttpRequest, dnr: str) -> HttpResponse:
         .prefetch_related(Prefetch("propositions", Proposition.objects.select_related("outcome")))
         .order_by("meeting__date", "number")
     )
-    handlings = [Handling(item, _outcome(item)) for item in items]
-    if not handlings:
+    items = list(items)
+    if not items:
         raise Http404
-    return render(request, "portal/matter.html", {"dnr": handlings[0].item.dnr, "handlings": handlings})
+    styles = protocol_styles(item.meeting_id for item in items)
+    handlings = [
+        Handling(item, _outcome(item), paragraph_label(item.number, styles[item.meeting_id])) for item in items
+    ]
+    # The matter is named as the latest protocol that handled it names it.
+    title = dnr_label(items[0].dnr, styles[items[-1].meeting_id])
+    return render(request, "portal/matter.html", {"dnr": items[0].dnr, "title": title, "handlings": handlings})
 
 
 def _outcome(item: Item) -> str:

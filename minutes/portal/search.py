@@ -48,6 +48,9 @@ from django.views.decorators.http import require_safe
 from committee.models import Committee, Party
 from minutes.models.search import CONFIG, SearchEntry, fold
 from minutes.portal.published import published_meetings
+from minutes.protocol.adjusted import protocol_styles
+from minutes.protocol.phrases import dnr_label, paragraph_label
+from minutes.protocol.snapshot import HouseStyle
 
 MAX_QUERY_CHARS = 200  # the rest of a longer query is left out, and the page says so
 MAX_TERMS = 8
@@ -270,6 +273,8 @@ class Hit:
     dnr: str
     has_vote: bool
     has_reservation: bool
+    label: str = ""  # "§ 17", as the § is numbered in its protocol
+    dnr_label: str = ""  # "Dnr 3.1-1/2016", likewise
 
 
 @dataclass(frozen=True)
@@ -360,14 +365,14 @@ def _ranked(entries: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntr
 
 
 SHOWN = ("committee__slug", "committee__name", "date", "year", "meeting_number", "number", "title")
-SHOWN += ("decision", "body", "dnr", "has_vote", "has_reservation")
+SHOWN += ("decision", "body", "dnr", "has_vote", "has_reservation", "meeting")
 
 
 def search(query: Query | str, filters: Filters = Filters(), page: int | str = 1) -> Results:
     """One page of the §§ that match, best first (newest first when there are filters but no words).
 
-    Two queries, the count and the page; one when nothing matches. A page number past the last
-    page shows the last page. Nothing is searched without words or a filter.
+    Three queries, the count, the page and the house styles of its protocols; one when nothing
+    matches. A page number past the last page shows the last page. Nothing is searched without words or a filter.
     """
     if isinstance(query, str):
         query = parse_query(query)
@@ -385,9 +390,10 @@ def search(query: Query | str, filters: Filters = Filters(), page: int | str = 1
     if total:
         ordered = _ranked(entries, query) if query else entries.order_by("-date", "-meeting_number", "number")
         offset = (number - 1) * PER_PAGE
-        shown = ordered.select_related("committee").only(*SHOWN)[offset : offset + PER_PAGE]
+        shown = list(ordered.select_related("committee").only(*SHOWN)[offset : offset + PER_PAGE])
         highlighter = Highlighter(query)
-        hits = tuple(_hit(entry, highlighter) for entry in shown)
+        styles = protocol_styles(entry.meeting_id for entry in shown)
+        hits = tuple(_hit(entry, highlighter, styles[entry.meeting_id]) for entry in shown)
     return Results(hits, total, number, pages, _page_links(number, pages))
 
 
@@ -409,7 +415,7 @@ def _page_links(page: int, pages: int, around: int = 2) -> tuple[int | None, ...
     return tuple(links)
 
 
-def _hit(entry: SearchEntry, highlighter: Highlighter) -> Hit:
+def _hit(entry: SearchEntry, highlighter: Highlighter, style: HouseStyle) -> Hit:
     return Hit(
         url=reverse("portal:item", args=[entry.committee.slug, entry.year, entry.meeting_number, entry.number]),
         committee=entry.committee.name,
@@ -422,6 +428,8 @@ def _hit(entry: SearchEntry, highlighter: Highlighter) -> Hit:
         dnr=entry.dnr,
         has_vote=entry.has_vote,
         has_reservation=entry.has_reservation,
+        label=paragraph_label(entry.number, style),
+        dnr_label=dnr_label(entry.dnr, style) if entry.dnr else "",
     )
 
 

@@ -24,10 +24,12 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import JSONField, OuterRef, Subquery
+
 from minutes.exchange.dump import meeting_document
 from minutes.models import AdjustedSnapshot, AdjustmentRound, Meeting, MeetingStatus
 from minutes.protocol.render import Adjustment
-from minutes.protocol.snapshot import ProtocolSnapshot, build_snapshot
+from minutes.protocol.snapshot import HouseStyle, ProtocolSnapshot, build_snapshot
 
 # Stored rows are never rewritten: a change to the dataclasses that old JSON cannot fill (a new
 # field without a default, a renamed one) raises this, and `thaw` learns to read the older format.
@@ -119,6 +121,29 @@ def adjusted_protocols(meeting_ids: Iterable[int]) -> dict[int, Adjusted]:
     """The whole protocols as adjusted of the meetings that have one, by meeting id, in one query."""
     rows = _whole(AdjustedSnapshot.objects.filter(meeting_id__in=list(meeting_ids)))
     return {pk: thaw(data) for pk, data in rows.values_list("meeting_id", "protocol")}
+
+
+def protocol_styles(meeting_ids: Iterable[int]) -> dict[int, HouseStyle]:
+    """The house style each meeting's protocol prints with, by meeting id, for the pages that label its §§.
+
+    The style frozen with the adjusted protocol, read alone from its row; a meeting without one (a
+    draft, or adjusted before snapshots were frozen) prints with its committee's. One query.
+    """
+    ids = set(meeting_ids)
+    if not ids:
+        return {}
+    frozen = _whole(AdjustedSnapshot.objects.filter(meeting=OuterRef("pk"))).values("protocol__snapshot__style")[:1]
+    meetings = (
+        Meeting.objects.filter(pk__in=ids)
+        .select_related("committee__house_style")
+        .annotate(frozen_style=Subquery(frozen, output_field=JSONField()))
+    )
+    return {
+        meeting.pk: from_json(HouseStyle, meeting.frozen_style)
+        if meeting.status in ADJUSTED and meeting.frozen_style is not None
+        else HouseStyle.of(meeting.committee)
+        for meeting in meetings
+    }
 
 
 def _whole(rows):

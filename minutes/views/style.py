@@ -245,7 +245,13 @@ def page(
 ) -> HttpResponse:
     meeting = preview_meeting(committee, request)
     style = committee.house_style
+    own = styles.edits(committee, style)
+    shared = set(style.shared_with.all()) if own else set()
     context = {
+        "own": own,
+        # A committee shares the style it edits; one printing with a borrowed style has none to share.
+        "neighbours": [(other, other in shared) for other in styles.neighbours(committee)] if own or not style else [],
+        "usable": [s for s in styles.usable_styles(committee).select_related("owner") if s != style],
         "committee": committee,
         "style": style,
         "document": document,
@@ -332,6 +338,40 @@ def style_import(request: HttpRequest, slug: str) -> HttpResponse:
     style = styles.own_style(committee, by=request.user)
     version = styles.save_style(style, document, by=request.user)
     messages.success(request, _("Imported as version %(number)s.") % {"number": version.number})
+    return redirect("minutes:style-edit", committee.slug)
+
+
+@login_required
+@require_POST
+def style_share(request: HttpRequest, slug: str) -> HttpResponse:
+    """Let another committee of the municipality print with this committee's style, or stop letting it."""
+    committee = committee_for_staff(request, slug)
+    other = styles.neighbours(committee).filter(pk=posted_number(request.POST, "committee")).first()
+    try:
+        if other is None:
+            raise styles.SharingRefused(_("Choose a committee of the same municipality."))
+        if request.POST.get("action") == "unshare":
+            styles.unshare_style(committee, other)
+            messages.success(request, _("%(committee)s may no longer use the style.") % {"committee": other.name})
+        else:
+            styles.share_style(committee, other, by=request.user)
+            messages.success(request, _("%(committee)s may now use the style.") % {"committee": other.name})
+    except styles.SharingRefused as error:
+        messages.error(request, str(error))
+    return redirect("minutes:style-edit", committee.slug)
+
+
+@login_required
+@require_POST
+def style_use(request: HttpRequest, slug: str) -> HttpResponse:
+    """Print the committee's protocols with a style shared with it, or with another style of its own."""
+    committee = committee_for_staff(request, slug)
+    try:
+        style = styles.use_style(committee, posted_number(request.POST, "style") or 0)
+    except styles.SharingRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The protocols now print with the style “%(name)s”.") % {"name": style.name})
     return redirect("minutes:style-edit", committee.slug)
 
 

@@ -45,6 +45,7 @@ PAGES: dict[str, Callable[[Meeting], str]] = {
     "reading room, a meeting": lambda meeting: reverse("reading:meeting", args=[meeting.pk]),
     "second factor, enrolment": lambda meeting: reverse("reading:second-factor-enrol"),
     "house style editor": lambda meeting: reverse("minutes:style-edit", args=[meeting.committee.slug]),
+    "meeting import": lambda meeting: reverse("minutes:meeting-import", args=[meeting.committee.slug]),
     "house style diff": lambda meeting: (
         reverse("minutes:style-diff", args=[meeting.committee.slug]) + "?a=preset:ostersund-ks&b=current"
     ),

@@ -757,6 +757,10 @@ BASES = [
     get("minutes:style-export", "secretary", slug="{slug}"),
     post("minutes:style-import", "secretary", {"preset": "stockholm-sdn"}, slug="{slug}"),
     get("minutes:style-diff", "secretary", slug="{slug}", query={"a": "preset:stockholm-sdn", "b": "current"}),
+    post("minutes:style-share", "secretary", {"committee": "1", "action": "share"}, slug="{slug}"),
+    post("minutes:style-use", "secretary", {"style": "1"}, slug="{slug}"),
+    get("minutes:meeting-import", "secretary", slug="{slug}"),
+    post("minutes:meeting-import", "secretary", {"file": "{}"}, slug="{slug}"),
 ]
 
 # The query parameters each view reads, and the fields each form posts (the forms' own and those the
@@ -818,6 +822,9 @@ POSTS = {
     "minutes:style-edit": tuple(STYLE),
     "minutes:style-preview": tuple(STYLE),
     "minutes:style-import": ("preset", "file"),
+    "minutes:style-share": ("committee", "action"),
+    "minutes:style-use": ("style",),
+    "minutes:meeting-import": ("file",),
 }
 
 # The issue's reproducers: each answered 500 (or led to a page that did) before it was fixed.

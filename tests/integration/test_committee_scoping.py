@@ -232,7 +232,15 @@ def installation(
                 build_side(
                     "a", numbering=NumberingScheme.PER_YEAR, tense=Tense.PRESENT, heading_decision="NÄMNDENS BESLUT"
                 ),
-                build_side("b", numbering=NumberingScheme.PER_MEETING, tense=Tense.PAST, body_noun="styrelsen"),
+                # Of another municipality: a committee's style page names its own municipality's committees,
+                # with which it may share its style (minutes/styles.py).
+                build_side(
+                    "b",
+                    numbering=NumberingScheme.PER_MEETING,
+                    tense=Tense.PAST,
+                    body_noun="styrelsen",
+                    municipality="Sunne kommun",
+                ),
             )
             yield sides
         finally:

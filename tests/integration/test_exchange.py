@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from committee.models import Committee, Membership, Party, Person, Role
-from minutes import rules
+from committee.models import Committee, HouseStyle, HouseStyleVersion, Membership, Party, Person, Role
+from minutes import rules, styles
 from minutes.exchange import ExchangeError, Problem, export_meeting, import_meeting
 from minutes.models import (
     Adjuster,
@@ -36,6 +36,7 @@ from minutes.models import (
     StatementAuthor,
     StatementKind,
 )
+from minutes.protocol import housestyle
 from minutes.protocol.render import Request, render_text
 from minutes.protocol.snapshot import build_snapshot
 
@@ -467,9 +468,9 @@ def test_malformed_json_is_refused(document):
 
 
 def test_another_version_is_refused(document):
-    document["version"] = 2
+    document["version"] = 3
 
-    assert refused(document) == [Problem("$.version", "Version 2 is not supported: this Paragraf reads version 1.")]
+    assert refused(document) == [Problem("$.version", "Version 3 is not supported: this Paragraf reads versions 1, 2.")]
 
 
 def test_a_missing_field_is_refused(document):
@@ -660,6 +661,8 @@ def test_an_adjustment_without_a_time_round_trips_and_an_older_file_has_one(demo
     del document["meeting"]["adjustment_date_only"]  # a file written before the field existed
     Meeting.objects.all().delete()
     assert import_meeting(json.dumps(document, ensure_ascii=False)).adjustment_date_only is False
+
+
 # The procedure's structure (a rejected single motion, the chair's proposal, texts in appendices)
 
 
@@ -732,3 +735,153 @@ def test_a_rejected_proposition_that_also_names_a_winner_is_refused(document):
             "A rejected motion has no adopted motion and no vote: leave those empty.",
         )
     ]
+
+
+# Version 2: the house style the meeting prints with
+
+V1_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "exchange" / "meeting-v1.json"
+
+
+def test_a_version_1_file_from_before_the_style_block_still_imports():
+    """The fixture is the demo as main's dump wrote it before version 2: no style block."""
+    content = V1_FIXTURE.read_bytes()
+    assert json.loads(content)["version"] == 1
+    assert "style" not in json.loads(content)
+
+    meeting = import_meeting(content)
+
+    assert meeting.committee.house_style is None  # it prints with its style fields, as before
+    assert meeting.items.count() == len(json.loads(content)["meeting"]["items"])
+    exported = json.loads(export_meeting(meeting))
+    assert exported["version"] == 2
+    assert exported["style"]["version"] is None
+    assert exported["style"]["document"]["headings"]["decision"] == "BESLUT"
+    assert {key: value for key, value in exported.items() if key not in ("version", "style")} == {
+        key: value for key, value in json.loads(content).items() if key != "version"
+    }
+
+
+def test_a_version_2_file_without_a_style_is_refused(document):
+    del document["style"]
+
+    assert refused(document) == [Problem("$.style", "This required field is missing.")]
+
+
+def ostersund(meeting: Meeting) -> None:
+    """Give the meeting's committee a style of its own from the Östersund preset, saved twice."""
+    committee = meeting.committee
+    style = styles.create_from_preset("ostersund-ks", municipality=committee.municipality, owner=committee)
+    changed = copy.deepcopy(style.document)
+    changed["headings"]["decision"] = "Nämndens beslut"
+    styles.save_style(style, changed)
+    committee.house_style = style
+    committee.save()
+
+
+def test_the_style_travels_with_the_meeting_and_prints_the_same(demo, tmp_path):
+    ostersund(demo)
+    first = export(demo, tmp_path / "first.json")
+    block = json.loads(first)["style"]
+    text = protocol_text(demo)
+    wipe()
+    HouseStyleVersion.objects.all().delete()  # a queryset's delete: the model's own refuses
+    HouseStyle.objects.all().delete()
+
+    meeting = import_meeting(first)
+
+    style = meeting.committee.house_style
+    assert (style.name, style.version, style.sha256, style.owner) == (
+        "Östersund, kommunstyrelsen",
+        2,
+        block["sha256"],
+        meeting.committee,
+    )
+    assert "Nämndens beslut" in text
+    assert protocol_text(meeting) == text
+    assert export(meeting, tmp_path / "second.json") == first
+
+
+def test_a_style_the_committee_has_already_is_not_added_again(demo):
+    ostersund(demo)
+    content = json.loads(export_meeting(demo))
+    committee = demo.committee
+    committee.house_style = styles.create_from_preset("sunne-kf", owner=committee)
+    committee.save()
+    before = list(HouseStyle.objects.order_by("pk").values_list("pk", flat=True))
+    content["meeting"]["number"] += 1
+
+    import_meeting(json.dumps(content, ensure_ascii=False))
+
+    committee.refresh_from_db()
+    assert committee.house_style.name == "Sunne, kommunfullmäktige"  # the style it chose stands
+    assert list(HouseStyle.objects.order_by("pk").values_list("pk", flat=True)) == before
+
+
+def test_an_unknown_style_is_added_for_the_committee_alone_and_not_switched_to(demo):
+    committee = demo.committee
+    committee.house_style = styles.create_from_preset("sunne-kf", owner=committee)
+    committee.save()
+    neighbour = Committee.objects.create(
+        name="Grannämnden", short_name="GN", slug="granne", municipality=committee.municipality, seats=5
+    )
+    content = json.loads(export_meeting(demo))
+    content["style"]["document"]["headings"]["decision"] = "Beslut i korthet"
+    content["style"]["sha256"] = housestyle.digest(content["style"]["document"])
+    content["meeting"]["number"] += 1
+
+    import_meeting(json.dumps(content, ensure_ascii=False))
+    content["meeting"]["number"] += 1
+    import_meeting(json.dumps(content, ensure_ascii=False))  # now known: not added twice
+
+    committee.refresh_from_db()
+    added = HouseStyle.objects.get(sha256=content["style"]["sha256"])
+    assert (added.owner, added.version, list(added.shared_with.all())) == (committee, 1, [])
+    assert committee.house_style.name == "Sunne, kommunfullmäktige"
+    assert set(styles.usable_styles(committee)) == {added, committee.house_style}
+    assert list(styles.usable_styles(neighbour)) == []
+
+
+def test_an_invalid_style_is_refused_at_its_path_and_nothing_is_written(document):
+    document["style"]["document"]["formats"]["date"] = "roman"
+    document["style"]["document"]["sentences"]["vote"] = "{{ nonsense }}"
+    document["style"]["sha256"] = housestyle.digest(document["style"]["document"])
+
+    problems = refused(document)
+
+    assert [problem.path for problem in problems] == [
+        "$.style.document.formats.date",
+        "$.style.document.sentences.vote",
+    ]
+
+
+def test_a_style_whose_digest_does_not_match_is_refused(document):
+    document["style"]["document"]["body_noun"] = "styrelsen"
+
+    assert refused(document) == [
+        Problem(
+            "$.style.sha256",
+            "This is not the SHA-256 of the style document, which is "
+            f"{housestyle.digest(document['style']['document'])}.",
+        )
+    ]
+
+
+def test_import_command_records_who_imported(document, tmp_path, django_user_model):
+    registrar = django_user_model.objects.get(username="registrator")  # loaddemo made the account
+    path = tmp_path / "meeting.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+    call_command("import_meeting", str(path), "--by", "registrator", stdout=io.StringIO())
+
+    meeting = Meeting.objects.get()
+    assert [row.history_user for row in meeting.history.all()] == [registrar]
+    assert {row.history_user for row in Item.history.filter(meeting_id=meeting.pk)} == {registrar}
+
+
+def test_import_command_refuses_an_unknown_importer(document, tmp_path):
+    path = tmp_path / "meeting.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="There is no user 'nobody'"):
+        call_command("import_meeting", str(path), "--by", "nobody", stdout=io.StringIO())
+    assert Meeting.objects.count() == 0

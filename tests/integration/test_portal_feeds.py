@@ -219,7 +219,8 @@ def test_feed_query_count_is_fixed(client, registrar, django_assert_num_queries,
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     committee = CommitteeFactory()
     url = reverse("portal:committee-feed", args=[committee.slug]) if per_committee else reverse("portal:feed")
-    expected = 4 if per_committee else 3  # (committee,) announcement for the ETag, announcements, their §§
+    # (committee,) announcement for the ETag, announcements, their §§, their protocols' house styles
+    expected = 5 if per_committee else 4
     announced_meeting(committee, registrar, 1, items=1)
     with django_assert_num_queries(expected):
         assert len(parse_feed(client, url).entries) == 1

@@ -8,7 +8,7 @@ from committee.models import NumberingScheme, Role, Tense
 from minutes.exchange import FORMAT, VERSION
 from minutes.exchange.dump import COMMITTEE_FIELDS
 from minutes.exchange.load import ITEM_FIELDS
-from minutes.exchange.schema import meeting_schema
+from minutes.exchange.schema import READABLE, meeting_schema
 from minutes.models import (
     AttendanceFunction,
     BallotChoice,
@@ -30,7 +30,9 @@ def test_schema_is_a_valid_draft_2020_12_schema():
 
 
 def test_schema_version_equals_the_code_version():
-    assert SCHEMA["properties"]["version"] == {"const": VERSION}
+    assert SCHEMA["properties"]["version"] == {"enum": list(READABLE)}
+    assert READABLE[-1] == VERSION
+    assert SCHEMA["then"] == {"required": ["style"]}  # from version 2 on, the style is in the file
     assert SCHEMA["$id"] == f"urn:paragraf:exchange:meeting:{VERSION}"
 
 
