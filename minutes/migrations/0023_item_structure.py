@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('minutes', '0021_notice'),
+        ('minutes', '0022_adjustment_date_only'),
     ]
 
     operations = [
