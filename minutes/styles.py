@@ -111,6 +111,8 @@ def parse(text: str | bytes) -> dict:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", 1)
         raise StyleInvalid([housestyle.Problem("$", "", f"Filen är inte giltig JSON (rad {line}).")]) from error
+    if isinstance(document, dict) and document.get("format") == 1:  # a file exported before format 2
+        document = housestyle.completed(document)
     return checked(document)
 
 

@@ -7,7 +7,8 @@ values and dicts of them, never a model instance. So no style can read files, se
 data, or run code; `validate` refuses a style whose template does not compile, uses a placeholder
 its template does not have, or fails on sample values.
 
-Schema (format 1):
+Schema (format 2; a format-1 document, written before the opening §§, signatures, certificate and
+the new sections were style data, is read through `completed`):
     format          1
     name            the style's name
     tense           "past" or "present" (the opening §§ follow it)
@@ -50,7 +51,7 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 PRESETS = Path(__file__).parent / "styles"
-FORMAT = 1
+FORMAT = 2  # 2: the opening §§, signatures, certificate, new sections and choices; a format-1 document is completed
 
 VERBS = (
     "moved",
@@ -551,6 +552,8 @@ def completed(document: Any) -> Any:
         return document
     base = preset("stockholm-sdn-presens" if document.get("tense") == "present" else DEFAULT_PRESET)
     out = copy.deepcopy(dict(document))
+    if out.get("format") == 1:
+        out["format"] = FORMAT
     for key, value in base.items():
         if key not in out:
             out[key] = value

@@ -123,8 +123,7 @@ SECTION_NAMES = {
     "speakers": "Yttranden",
     "recipients": "Expedieras",
 }
-# What a word field is for, where its name does not say it (shown under the field).
-WORD_HELP = {
+WORD_HELP |= {
     "headings.basis": "Rubriken över de handlingar beslutet grundas på (Beslutsunderlag, Underlag till beslut).",
     "headings.prepared_proposal": (
         "Rubriken över det beredande organets förslag (Kommunstyrelsens förslag till kommunfullmäktige)."

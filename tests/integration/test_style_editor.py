@@ -170,3 +170,29 @@ def test_the_editor_refuses_an_unknown_choice_at_its_field_in_swedish(secretary_
     assert "Underskrifternas uppställning ska vara en av lines, columns." in answer.content.decode()
     assert 'class="form-select is-invalid" id="f-signature-layout"' in answer.content.decode()
     assert Committee.objects.get(pk=demo.committee_id).house_style_id is None  # nothing saved
+
+
+def test_a_style_file_of_format_1_imports_with_the_keys_added_since_from_the_preset(secretary_client, demo):
+    """A file exported before format 2 lacks the opening §§, signatures, anslagsbevis and new sections."""
+    document = housestyle.preset("sunne-kf")
+    document["format"] = 1
+    for key in ("opening", "signatures", "certificate", "roll_placement"):
+        document.pop(key, None)
+    document["headings"].pop("basis")
+    document["section_order"].remove("basis")
+    old = io.BytesIO(json.dumps(document).encode())
+    old.name = "husstil.json"
+    accepted = secretary_client.post(url("style-import", demo.committee), {"file": old})
+    stored = Committee.objects.get(pk=demo.committee_id).house_style.document
+    base = housestyle.preset("stockholm-sdn-presens")
+    assert (accepted.status_code, stored["format"], stored["opening"], stored["headings"]["basis"]) == (
+        302,
+        2,
+        base["opening"],
+        base["headings"]["basis"],
+    )
+    assert stored["labels"] == housestyle.preset("sunne-kf")["labels"]  # its own words stay
+    document["format"] = 2  # a format-2 file must be whole
+    bad = io.BytesIO(json.dumps(document).encode())
+    bad.name = "husstil.json"
+    assert secretary_client.post(url("style-import", demo.committee), {"file": bad}).status_code == 400
