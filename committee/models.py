@@ -4,6 +4,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +126,12 @@ class Committee(Stamped):
     heading_statement = models.CharField(_("heading: special statement"), max_length=60, default="Särskilt uttalande")
     heading_minute_note = models.CharField(_("heading: minute note"), max_length=60, default="Protokollsanteckning")
     protocol_kept_at = models.CharField(_("where the protocol is kept"), max_length=200, blank=True)
+    notice_days = models.PositiveSmallIntegerField(
+        _("notice days"),
+        default=7,
+        validators=[MaxValueValidator(60)],
+        help_text=_("How many days before a meeting its notice goes out, unless the meeting says otherwise."),
+    )
     house_style = models.ForeignKey(
         HouseStyle,
         on_delete=models.PROTECT,

@@ -196,6 +196,8 @@ else:
     raise ImproperlyConfigured(f"PARAGRAF_STORAGE must be local or s3, not {PARAGRAF_STORAGE!r}")
 # The largest case document (PDF) the agenda accepts, in megabytes.
 PARAGRAF_AGENDA_DOCUMENT_MAX_MB = env_int("PARAGRAF_AGENDA_DOCUMENT_MAX_MB", 25)
+# How long LibreOffice may take to convert an uploaded Office file to PDF, in seconds.
+PARAGRAF_OFFICE_TIMEOUT_SECONDS = env_int("PARAGRAF_OFFICE_TIMEOUT_SECONDS", 60)
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -29,6 +29,7 @@ from minutes.models import (
     Adjuster,
     AdjustmentRound,
     AgendaDocument,
+    AgendaInvitee,
     AgendaItem,
     Announcement,
     Approval,
@@ -634,6 +635,13 @@ class NoticeRecipientAdmin(RecordAdmin):
     list_display = ["notice", "person", "email", "role", "sent_at", "reminded_at", "opened_at"]
     list_select_related = ["notice__meeting__committee", "person"]
     exclude = ["token"]  # the personal link is its recipient's
+
+
+@admin.register(AgendaInvitee)
+class AgendaInviteeAdmin(RecordAdmin):
+    list_display = ["agenda_item", "name", "email", "sent_at", "reminded_at", "opened_at"]
+    list_select_related = ["agenda_item__meeting__committee"]
+    exclude = ["token"]  # the personal link is the official's
 
 
 @admin.register(DocumentNote)

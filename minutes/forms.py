@@ -513,11 +513,19 @@ class MeetingDetailsForm(forms.Form):
         label=model_label(Meeting, "secretary"), queryset=Person.objects.none(), required=False, empty_label="—"
     )
     adjusters = PeopleField(label=_("Adjusters"), queryset=Person.objects.none(), required=False)
+    # The day in the browser's date input and the time in its own, optional one: a day without a time is
+    # adjusted "den 4 april" without a clock time. (A day and time posted together, 2016-09-27T15:00, still reads.)
     adjustment_at = forms.DateTimeField(
-        label=model_label(Meeting, "adjustment_at"),
+        label=_("Day of adjustment"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_protocol_date],
+    )
+    adjustment_time = forms.TimeField(
+        label=_("Time of adjustment"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Leave empty when the protocol is adjusted on the day without a set time."),
     )
     adjustment_date_only = forms.BooleanField(
         label=_("Only the day, no time"),
@@ -538,13 +546,21 @@ class MeetingDetailsForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean(self):
+        """The day and the time as one moment; no time (or the box ticked) is a day without a set time."""
         data = super().clean()
         at = data.get("adjustment_at")
-        if data.get("adjustment_date_only"):
+        time = data.pop("adjustment_time", None)
+        if at is not None and time is not None:
+            at = data["adjustment_at"] = at.replace(hour=time.hour, minute=time.minute, second=0, microsecond=0)
+        if time is not None and at is None and "adjustment_at" not in self.errors:
+            self.add_error("adjustment_at", _("Enter the day of adjustment."))
+        untimed = at is not None and time is None and (at.hour, at.minute) == (0, 0)
+        if data.get("adjustment_date_only") or untimed:
             if at is None and "adjustment_at" not in self.errors:
                 self.add_error("adjustment_date_only", _("Enter the day of adjustment."))
             elif at is not None:  # the day alone: the time entered is not kept
                 data["adjustment_at"] = at.replace(hour=0, minute=0, second=0, microsecond=0)
+                data["adjustment_date_only"] = True
         return data
 
     add_service_errors = EditorForm.add_service_errors

@@ -18,6 +18,7 @@ urlpatterns = [
     path("namnd/<committee:slug>/husstil/dela/", style.style_share, name="style-share"),
     path("namnd/<committee:slug>/husstil/anvand/", style.style_use, name="style-use"),
     path("namnd/<committee:slug>/importera/", exchange_views.meeting_import, name="meeting-import"),
+    path("namnd/<committee:slug>/kallelseregel/", notice_views.committee_notice_rule, name="committee-notice-rule"),
     path("sammantrade/<id:pk>/", secretariat.meeting_detail, name="meeting-detail"),
     path("sammantrade/<id:pk>/dagordning/", secretariat.agenda, name="agenda"),
     path("sammantrade/<id:pk>/foredragningslista/", agenda.agenda_page, name="agenda-page"),

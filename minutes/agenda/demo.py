@@ -1,4 +1,5 @@
-"""The demo committee's coming meeting, with an agenda, its case documents (small PDFs) and one confidential item."""
+"""The demo committee's coming meeting, with an agenda, its case documents (small PDFs) and one confidential item,
+an official invited to present the budget, and the notice recorded as sent a day ago."""
 
 import datetime
 import html
@@ -6,10 +7,13 @@ import html
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
+from committee.models import ROLE_TITLES, Membership
 from minutes.agenda.documents import store_document
-from minutes.agenda.items import add_agenda_item, add_opening_items
-from minutes.models import Adjuster, Meeting
+from minutes.agenda.items import add_agenda_item, add_invitee, add_opening_items
+from minutes.models import Adjuster, AgendaInvitee, Meeting, MeetingNotice, NoticeRecipient
 from minutes.protocol.pdf import html_to_pdf
 
 COMING_IN_DAYS = 12
@@ -54,6 +58,11 @@ AGENDA = [
         [],
     ),
 ]
+
+
+# The official who presents the budget: (item title, name, address).
+PRESENTER = ("Verksamhetsplan och budget 2027", "Maria Lind, controller", "maria.lind@example.invalid")
+OPENED = 3  # how many of the first recipients on the roll have opened the notice
 
 
 def document_pdf(title: str, agenda_title: str, committee: str, day: datetime.date) -> bytes:
@@ -111,4 +120,48 @@ def add_coming_meeting(earlier: Meeting, *, today: datetime.date) -> Meeting:
                 confidential=confidential,
                 by=secretary,
             )
+        if title == PRESENTER[0]:
+            add_invitee(item, name=PRESENTER[1], email=PRESENTER[2])
+    record_sent_notice(meeting, by=secretary, today=today)
     return meeting
+
+
+def record_sent_notice(meeting: Meeting, *, by, today: datetime.date) -> MeetingNotice:
+    """The notice as sent yesterday morning to every member and substitute and the invited official.
+
+    Recorded, not mailed: the demo has no mail server, and its people have no real addresses
+    (those without an account are listed at an example.invalid one). The first few have opened it.
+    """
+    sent_at = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(9)))
+    notice = MeetingNotice.objects.create(meeting=meeting, sent_at=sent_at, sent_by=by)
+    memberships = (
+        Membership.objects.on(meeting.date)
+        .filter(committee=meeting.committee)
+        .select_related("person__user")
+        .order_by("position", "id")
+    )
+    seen = set()
+    for membership in memberships:
+        person = membership.person
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        user = person.user
+        email = (
+            user.email
+            if user is not None and user.email
+            else (f"{slugify(person.first_name)}.{slugify(person.last_name)}@example.invalid")
+        )
+        opened = sent_at + datetime.timedelta(hours=2 + len(seen)) if len(seen) <= OPENED else None
+        NoticeRecipient.objects.create(
+            notice=notice,
+            person=person,
+            email=email,
+            role=ROLE_TITLES[membership.role],
+            sent_at=sent_at,
+            opened_at=opened,
+        )
+    AgendaInvitee.objects.filter(agenda_item__meeting=meeting).update(
+        sent_at=sent_at, opened_at=sent_at + datetime.timedelta(hours=5)
+    )
+    return notice

@@ -1,17 +1,17 @@
 """The case documents of the agenda: PDFs checked, stored whole with their checksum, and replaced as versions.
 
 A document is either fully there (the stored object and its row) or not at all: the object is
-written inside the row's transaction and deleted again when the transaction fails. Office files
-would need a converter to PDF; none is installed here (LibreOffice is not), so they are refused
-with a message that says so and what to do instead.
+written inside the row's transaction and deleted again when the transaction fails. An Office file
+is converted to PDF by LibreOffice (minutes.agenda.convert) and its PDF checked like an uploaded
+one; the row keeps the original's SHA-256 and the converter, not the original itself (see README).
 """
 
+import dataclasses
 import datetime
 import hashlib
 import io
 import logging
 import os
-import shutil
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,27 +22,29 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from minutes.agenda.convert import convert_to_pdf, failed_message, is_office
 from minutes.agenda.items import _editable_agenda_item
 from minutes.models import AgendaDocument, AgendaItem
 
 logger = logging.getLogger(__name__)
 
-OFFICE_EXTENSIONS = frozenset({".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp"})
-OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf")  # OOXML/ODF zip, OLE2, RTF
-CONVERTERS = ("soffice", "libreoffice")
 
+@dataclasses.dataclass(frozen=True)
+class Received:
+    """An upload made a checked PDF: its bytes, and for a converted Office file the original's checksum."""
 
-def office_converter() -> str | None:
-    """The path of an Office-to-PDF converter on this server, if one is installed."""
-    return next((path for name in CONVERTERS if (path := shutil.which(name))), None)
+    name: str
+    pdf: bytes
+    original_sha256: str = ""
+    converted_with: str = ""
 
 
 def max_bytes() -> int:
     return settings.PARAGRAF_AGENDA_DOCUMENT_MAX_MB * 1024 * 1024
 
 
-def check_pdf(upload: UploadedFile) -> bytes:
-    """The upload's bytes if it is a readable, unencrypted PDF within the size limit; else a ValidationError."""
+def receive(upload: UploadedFile) -> Received:
+    """The upload as a checked PDF (converted, if it is an Office file), or a ValidationError in Swedish."""
     limit = settings.PARAGRAF_AGENDA_DOCUMENT_MAX_MB
     if upload.size is not None and upload.size > max_bytes():
         raise ValidationError(
@@ -58,17 +60,32 @@ def check_pdf(upload: UploadedFile) -> bytes:
         )
     if not data:
         raise ValidationError(_("The file is empty."), code="empty")
-    extension = os.path.splitext(upload.name or "")[1].lower()
-    if b"%PDF-" not in data[:1024]:
-        if extension in OFFICE_EXTENSIONS or data.startswith(OFFICE_MAGIC):
-            raise ValidationError(
-                _(
-                    "Office files cannot be received here: no converter to PDF (LibreOffice) is installed on the "
-                    "server. Save the document as PDF and upload the PDF."
-                ),
-                code="office",
-            )
+    name = os.path.basename(upload.name or "")[:255]
+    if b"%PDF-" in data[:1024]:
+        check_pdf(data, name=name)
+        return Received(name=name, pdf=data)
+    if not is_office(name, data):
         raise ValidationError(_("The file is not a PDF. Only PDF documents can be uploaded."), code="not_pdf")
+    pdf = convert_to_pdf(name, data)
+    if len(pdf) > max_bytes():
+        raise ValidationError(
+            _("As PDF the document is larger than %(limit)s MB, the most a document may be.") % {"limit": limit},
+            code="too_large",
+        )
+    try:
+        producer = check_pdf(pdf, name=name)
+    except ValidationError:
+        raise ValidationError(failed_message(), code="office_failed") from None
+    return Received(
+        name=name,
+        pdf=pdf,
+        original_sha256=hashlib.sha256(data).hexdigest(),
+        converted_with=(producer or "LibreOffice")[:100],
+    )
+
+
+def check_pdf(data: bytes, *, name: str = "") -> str:
+    """Refuse (ValidationError) a PDF that is encrypted or cannot be read; return its /Producer, if any."""
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
@@ -79,28 +96,36 @@ def check_pdf(upload: UploadedFile) -> bytes:
         if pages < 1:
             raise ValueError("no pages")
         reader.find_page_for_modification(0)
+        try:
+            producer = reader.trailer["/Info"].get("/Producer")
+        except KeyError:
+            producer = None
     except ValidationError:
         raise
     except Exception as error:  # pyHanko raises many kinds on a broken file; each means the same to the user
-        logger.info("refused a broken PDF %r: %s", upload.name, error)
+        logger.info("refused a broken PDF %r: %s", name, error)
         raise ValidationError(
             _("The PDF could not be read; it may be damaged. Save it again as PDF and upload it anew."), code="broken"
         ) from None
-    return data
+    return str(producer) if producer is not None else ""
 
 
 def store_document(
     agenda_item: AgendaItem,
     *,
-    upload: UploadedFile,
+    upload: UploadedFile | Received,
     title: str,
     date: datetime.date,
     confidential: bool,
     by=None,
     replaces: AgendaDocument | None = None,
 ) -> AgendaDocument:
-    """Check the upload and keep it as a document of the item (a new version of `replaces`, if given)."""
-    data = check_pdf(upload)
+    """Check the upload and keep it as a document of the item (a new version of `replaces`, if given).
+
+    An upload the form has already received (converted and checked) is not converted a second time.
+    """
+    received = upload if isinstance(upload, Received) else receive(upload)
+    data = received.pdf
     stored = None
     try:
         with transaction.atomic():
@@ -120,9 +145,12 @@ def store_document(
                 date=date,
                 confidential=confidential or agenda_item.confidential,
                 sha256=hashlib.sha256(data).hexdigest(),
+                sha512=hashlib.sha512(data).hexdigest(),
                 size=len(data),
                 content_type="application/pdf",
-                original_name=os.path.basename(upload.name or "")[:255],
+                original_name=received.name,
+                original_sha256=received.original_sha256,
+                converted_with=received.converted_with,
                 uploaded_by=by,
                 previous=replaces,
                 basis_of=replaces.basis_of if replaces is not None else None,

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minutes.agenda.documents import check_pdf
+from minutes.agenda.convert import OFFICE_EXTENSIONS, office_converter
+from minutes.agenda.documents import receive
 
 DNR_SEPARATOR = re.compile(r"[,;\n]+")
 DNR_MAX = 60  # what a § holds (Item.dnr)
@@ -69,8 +70,21 @@ class AgendaItemForm(TaglessForm):
         return {**fields, "dnrs": agenda_item.dnr}
 
 
+class InviteeForm(TaglessForm):
+    """An official invited to present the item (föredragande)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200, help_text=_('E.g. "Anna Berg, controller".'))
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("Sending the notice mails a link to this item and its public documents.")
+    )
+
+
 class PdfUploadForm(TaglessForm):
-    """A PDF and its date, checked as a PDF before anything is stored (minutes.agenda.documents)."""
+    """A PDF (or an Office file, converted) and its date, checked before anything is stored.
+
+    The cleaned file is the received PDF (minutes.agenda.documents.Received): an Office file is
+    converted once, here, and its errors come back at the field.
+    """
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     file = forms.FileField(
@@ -80,11 +94,17 @@ class PdfUploadForm(TaglessForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        if office_converter() is not None:
+            field = self.fields["file"]
+            field.label = _("File (PDF or Office document)")
+            field.help_text = _(
+                "Word, Excel, PowerPoint and OpenDocument files are converted to PDF with LibreOffice; the PDF "
+                "is what is kept and shown, with the original's checksum."
+            )
+            field.widget.attrs["accept"] = ",".join(["application/pdf", ".pdf", *sorted(OFFICE_EXTENSIONS)])
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_pdf(upload)
-        return upload
+        return receive(self.cleaned_data["file"])
 
 
 class DocumentForm(PdfUploadForm):
@@ -98,4 +118,5 @@ class ReplaceForm(PdfUploadForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].label = _("New version (PDF)")
+        converts = office_converter() is not None
+        self.fields["file"].label = _("New version (PDF or Office document)") if converts else _("New version (PDF)")

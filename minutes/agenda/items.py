@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minutes import opening
-from minutes.models import AgendaItem, Meeting, OpeningKind
+from minutes.models import AgendaInvitee, AgendaItem, Meeting, OpeningKind
 from minutes.opening import ORDER
 from minutes.protocol.snapshot import HouseStyle
 from minutes.services.guards import _editable
@@ -115,3 +115,23 @@ def add_opening_items(meeting: Meeting) -> list[AgendaItem]:
             item.position = position
             item.save()
     return created
+
+
+def add_invitee(agenda_item: AgendaItem, *, name: str, email: str) -> AgendaInvitee:
+    """Invite an official to present the item; the notice names them, and sending it mails them their link."""
+    with transaction.atomic():
+        agenda_item = _editable_agenda_item(agenda_item)
+        email = email.strip()
+        if agenda_item.invitees.filter(email__iexact=email).exists():
+            raise ValidationError({"email": _("This address is invited to the item already.")}, code="twice")
+        invitee = AgendaInvitee(agenda_item=agenda_item, name=name.strip(), email=email)
+        invitee.full_clean()
+        invitee.save()
+    return invitee
+
+
+def remove_invitee(invitee: AgendaInvitee) -> None:
+    """Take an invitation back (the link stops working); one already mailed has been read by its address."""
+    with transaction.atomic():
+        _editable_agenda_item(invitee.agenda_item)
+        AgendaInvitee.objects.filter(pk=invitee.pk).delete()

@@ -15,7 +15,7 @@ from minutes.models.agenda import AgendaDocument, AgendaItem
 from minutes.models.item import Item, OpeningKind
 from minutes.models.jobs import JobState, JobStep, Preview, SealingJob
 from minutes.models.meeting import Adjuster, Attendance, AttendanceFunction, Meeting, MeetingStatus
-from minutes.models.notice import DocumentNote, MeetingNotice, NoticeRecipient
+from minutes.models.notice import AgendaInvitee, DocumentNote, MeetingNotice, NoticeRecipient
 from minutes.models.notification import Notification
 from minutes.models.procedure import (
     Ballot,
@@ -41,6 +41,7 @@ from minutes.models.statements import (
 __all__ = [
     "AgendaDocument",
     "AgendaItem",
+    "AgendaInvitee",
     "Notification",
     "DocumentNote",
     "MeetingNotice",

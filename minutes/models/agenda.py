@@ -111,9 +111,14 @@ class AgendaDocument(models.Model):
     confidential = models.BooleanField(_("confidential"), default=False)
     file = models.FileField(_("file"), upload_to=document_path, max_length=300)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sha512 = models.CharField(_("SHA-512"), max_length=128, blank=True)  # OParl File.sha512Checksum
     size = models.PositiveBigIntegerField(_("size"))
     content_type = models.CharField(_("content type"), max_length=100, default="application/pdf")
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # An Office file converted to PDF on upload: the original's checksum and what converted it (the PDF's
+    # producer, e.g. "LibreOffice 7.4"); both empty when a PDF was uploaded.
+    original_sha256 = models.CharField(_("SHA-256 of the original"), max_length=64, blank=True)
+    converted_with = models.CharField(_("converted with"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -45,8 +45,12 @@ class Meeting(models.Model):
         help_text=_("The protocol then prints only the date of adjustment."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # None follows the committee's rule (Committee.notice_days); a number overrides it for this meeting.
     notice_days = models.PositiveSmallIntegerField(
-        _("notice days"), default=7, help_text=_("How many days before the meeting the notice goes out.")
+        _("notice days"),
+        null=True,
+        blank=True,
+        help_text=_("How many days before the meeting the notice goes out; empty follows the committee's rule."),
     )
 
     class Meta:
@@ -75,6 +79,11 @@ class Meeting(models.Model):
     @property
     def adjustment_deadline(self) -> datetime.date:
         return self.date + datetime.timedelta(days=ADJUSTMENT_DAYS)
+
+    @property
+    def notice_rule(self) -> int:
+        """How many days before the meeting its notice goes out: the meeting's own rule, else its committee's."""
+        return self.notice_days if self.notice_days is not None else self.committee.notice_days
 
     @property
     def is_editable(self) -> bool:

@@ -26,6 +26,7 @@ OBJECT_KINDS = (
     "agenda-item",
     "planned-item",
     "consultation",
+    "planned-consultation",
     "paper",
     "file",
     "document",

@@ -8,12 +8,18 @@ confidential or withdrawn item, and a confidential or replaced document, are not
 and not at any address. An agenda item's address (`planned-item/<id>`) and a document's
 (`document/<id>`) differ from a §'s and a sealed file's, as their ids are of other tables.
 
+A matter (Dnr) on a coming agenda that no published § has handled yet is a Paper, with a Consultation
+per item that takes it up (`planned-consultation/<item id>-<n>`, n the Dnr's place on the item). A
+meeting's place is its Location, the same object the published meetings name
+(`minutes.oparl.meetings.location_object`).
+
 `created` is when the first public item was made; `modified` the latest recorded change to the
 meeting, its agenda items or their documents (the audit trail's rows), or its committee.
 """
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, Max, OuterRef, Prefetch
@@ -113,6 +119,7 @@ def document_object(links: Links, entry: Planned, item: AgendaItem, document: Ag
         "date": document.date.isoformat(),
         "size": document.size,
         "paragraf:sha256Checksum": document.sha256,
+        **({"sha512Checksum": document.sha512} if document.sha512 else {}),  # empty only if unreadable at migration
         "accessUrl": address,
         "downloadUrl": address + "?download=1",
         "meeting": [links("meeting", meeting.pk)],
@@ -149,7 +156,7 @@ def _web(links: Links, entry: Planned) -> str:
     return links.web("portal:agenda", meeting.committee.slug, meeting.year, meeting.number)
 
 
-def meeting_object(links: Links, entry: Planned) -> dict:
+def meeting_object(links: Links, entry: Planned, located: dict[str, datetime.datetime] | None = None) -> dict:
     meeting = entry.meeting
     found = {
         "id": links("meeting", meeting.pk),
@@ -161,6 +168,10 @@ def meeting_object(links: Links, entry: Planned) -> dict:
     }
     if meeting.end_time is not None:
         found["end"] = _moment(meeting.date, meeting.end_time)
+    if meeting.place.strip() and located is not None:
+        from minutes.oparl.meetings import location_object  # meetings imports this module
+
+        found["location"] = location_object(links, meeting.place.strip(), located[meeting.place.strip()])
     found["organization"] = [links("committee", meeting.committee_id)]
     found["agendaItem"] = [item_object(links, entry, n, item) for n, item in enumerate(entry.items, start=1)]
     found["created"] = stamp(entry.times.created)
@@ -173,8 +184,20 @@ def _admitted(body: Body, query: ListQuery) -> list[Planned]:
     return [entry for entry in planned(body).values() if query.admits(entry.times.created, entry.times.modified)]
 
 
+def located_at(body: Body, entries: list[Planned]) -> dict[str, datetime.datetime] | None:
+    """Every place's Location moment as `minutes.oparl.meetings.all_places` has it; None (no queries) when
+    none of these meetings has a place."""
+    if not any(entry.meeting.place.strip() for entry in entries):
+        return None
+    from minutes.oparl.meetings import all_places
+
+    return all_places(body)
+
+
 def meeting_part(body: Body, links: Links, query: ListQuery) -> Part:
-    return memory_part([meeting_object(links, entry) for entry in _admitted(body, query)])
+    entries = _admitted(body, query)
+    located = located_at(body, entries)
+    return memory_part([meeting_object(links, entry, located) for entry in entries])
 
 
 def item_part(body: Body, links: Links, query: ListQuery) -> Part:
@@ -203,7 +226,7 @@ def meeting_detail(body: Body, links: Links, pk: int) -> dict:
     entry = planned(body, [pk]).get(pk)
     if entry is None:
         raise NotFound(f"no published meeting {pk}")
-    return meeting_object(links, entry)
+    return meeting_object(links, entry, located_at(body, [entry]))
 
 
 def item_detail(body: Body, links: Links, pk: int) -> dict:
@@ -230,10 +253,12 @@ def document_detail(body: Body, links: Links, pk: int) -> dict:
 REPORT_TITLE = "tjänsteutlåtande"
 
 
-def _planned_matters(body: Body, published: set[str], dnr: str | None = None) -> dict[str, list]:
+def _planned_matters(
+    body: Body, published: set[str], dnr: str | None = None, entries: list[Planned] | None = None
+) -> dict[str, list]:
     """Each Dnr of the coming agendas not among `published`, with its (entry, item) pairs in agenda order."""
     found: dict[str, list] = {}
-    for entry in planned(body).values():
+    for entry in entries if entries is not None else planned(body).values():
         for item in entry.items:
             for number in item.dnrs:
                 if number not in published and (dnr is None or number == dnr):
@@ -261,6 +286,7 @@ def paper_object(links: Links, dnr: str, uses: list) -> dict:
     others = [file for file in files if file not in reports[:1]]
     if others:
         paper["auxiliaryFile"] = others
+    paper["consultation"] = [consultation_object(links, e, i, dnr) for e, i in uses]
     paper["underDirectionOf"] = list(dict.fromkeys(links("committee", e.meeting.committee_id) for e, _i in uses))
     paper["created"] = stamp(min(i.created_at for _e, i in uses))
     paper["modified"] = stamp(max(e.times.modified for e, _i in uses))
@@ -286,3 +312,67 @@ def paper_detail(body: Body, links: Links, dnr: str) -> dict:
     if not uses:
         raise NotFound(f"no matter with Dnr {dnr!r}")
     return paper_object(links, dnr, uses)
+
+
+def consultation_object(links: Links, entry: Planned, item: AgendaItem, dnr: str) -> dict:
+    """A coming agenda item taking up a matter: not authoritative, as nothing is decided yet."""
+    from minutes.oparl.matters import paper_key
+
+    return {
+        "id": links("planned-consultation", f"{item.pk}-{item.dnrs.index(dnr) + 1}"),
+        "type": OPARL + "Consultation",
+        "paper": links("paper", paper_key(dnr)),
+        "agendaItem": links("planned-item", item.pk),
+        "meeting": links("meeting", entry.meeting.pk),
+        "organization": [links("committee", entry.meeting.committee_id)],
+        "authoritative": False,
+        "role": "Föredras",
+        "created": stamp(item.created_at),
+        "modified": stamp(entry.times.modified),
+    }
+
+
+def consultation_part(body: Body, links: Links, query: ListQuery, published: Callable[[], set[str]]) -> Part:
+    """The consultations of the coming agendas' matters; `published` (the Dnr the published §§ serve as
+    papers) is asked only when a coming public item has a Dnr."""
+    entries = list(planned(body).values())
+    if not any(item.dnrs for entry in entries for item in entry.items):
+        return memory_part([])
+    found = [
+        consultation_object(links, entry, item, dnr)
+        for dnr, uses in _planned_matters(body, published(), entries=entries).items()
+        for entry, item in uses
+    ]
+    return memory_part(
+        [
+            c
+            for c in found
+            if query.admits(
+                datetime.datetime.fromisoformat(c["created"]), datetime.datetime.fromisoformat(c["modified"])
+            )
+        ]
+    )
+
+
+def consultation_detail(body: Body, links: Links, key: str) -> dict:
+    item_id, _dash, place = key.partition("-")
+    if not (item_id.isdigit() and place.isdigit()) or key != f"{int(item_id)}-{int(place)}":
+        raise NotFound(f"no consultation {key!r}")
+    from minutes.oparl.matters import published_dnrs
+
+    meeting_id = AgendaItem.objects.public().filter(pk=int(item_id)).values_list("meeting_id", flat=True).first()
+    entry = planned(body, [meeting_id]).get(meeting_id) if meeting_id is not None else None
+    item = next((i for i in entry.items if i.pk == int(item_id)), None) if entry is not None else None
+    if item is None or not 1 <= int(place) <= len(item.dnrs) or item.dnrs[int(place) - 1] in published_dnrs(body):
+        raise NotFound(f"no consultation {key!r}")
+    return consultation_object(links, entry, item, item.dnrs[int(place) - 1])
+
+
+def places(body: Body) -> dict[str, datetime.datetime]:
+    """The places of the coming meetings with a public agenda, with when the first public item there was made."""
+    found: dict[str, datetime.datetime] = {}
+    for entry in planned(body).values():
+        place = entry.meeting.place.strip()
+        if place:
+            found[place] = min(found.get(place, entry.times.created), entry.times.created)
+    return found

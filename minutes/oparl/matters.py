@@ -136,6 +136,15 @@ def paper_list(body: Body, links: Links, query: ListQuery) -> list[Part]:
     ]
 
 
+def published_dnrs(body: Body) -> set[str]:
+    return {m.dnr for m in _matters(meeting_times(body))}
+
+
+def consultation_part_planned(body: Body, links: Links, query: ListQuery) -> Part:
+    """The consultations of the matters only on a coming meeting's public agenda so far."""
+    return agenda.consultation_part(body, links, query, lambda: published_dnrs(body))
+
+
 def paper_object(body: Body, links: Links, dnr: str) -> dict:
     times = meeting_times(body)
     found = _papers(body, links, times, _matters(times, dnr=dnr))

@@ -67,13 +67,24 @@ def location_object(links: Links, place: str, created: datetime.datetime) -> dic
     }
 
 
-def location_list(body: Body, links: Links, query: ListQuery) -> list[Part]:
+def all_places(body: Body) -> dict[str, datetime.datetime]:
+    """The places of the published meetings, then those only coming meetings with a public agenda name so far
+    (made when the first public item there was): a place keeps its moment once published."""
+    from minutes.oparl.agenda import places as planned_places  # agenda imports this module lazily
+
     found = places(meeting_times(body))
+    for place, created in planned_places(body).items():
+        found.setdefault(place, created)
+    return found
+
+
+def location_list(body: Body, links: Links, query: ListQuery) -> list[Part]:
+    found = all_places(body)
     return [memory_part([location_object(links, p, t) for p, t in found.items() if query.admits(t, t)])]
 
 
 def location_detail(body: Body, links: Links, key: str) -> dict:
-    for place, created in places(meeting_times(body)).items():
+    for place, created in all_places(body).items():
         if location_key(place) == key:
             return location_object(links, place, created)
     raise NotFound(f"no location {key!r}")

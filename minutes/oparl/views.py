@@ -45,7 +45,7 @@ LISTS: dict[str, Lister] = {
     "legislative-terms": roll.legislative_term_list,
     "meetings": with_planned(meetings.meeting_list, agenda.meeting_part),
     "agenda-items": with_planned(meetings.agenda_item_list, agenda.item_part),
-    "consultations": matters.consultation_list,
+    "consultations": with_planned(matters.consultation_list, matters.consultation_part_planned),
     "papers": matters.paper_list,
     "files": with_planned(files.file_list, agenda.file_part),
     "locations": meetings.location_list,
@@ -75,6 +75,7 @@ OBJECTS: dict[str, tuple[Callable[[str], object], Callable[[Body, Links, object]
     "planned-item": (ids, agenda.item_detail),
     "document": (ids, agenda.document_detail),
     "consultation": (ids, matters.consultation_object),
+    "planned-consultation": (str, agenda.consultation_detail),
     "file": (ids, files.file_detail),
     "location": (str, meetings.location_detail),
 }

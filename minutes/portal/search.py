@@ -47,6 +47,7 @@ from django.views.decorators.http import require_safe
 
 from committee.models import Committee, Party
 from minutes.models.search import CONFIG, SearchEntry, fold
+from minutes.portal.agenda import coming_items_matching
 from minutes.portal.published import published_meetings
 from minutes.protocol.adjusted import protocol_styles
 from minutes.protocol.phrases import dnr_label, paragraph_label
@@ -495,6 +496,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     query = parse_query(form.cleaned_data.get("q") or "")
     filters = form.filters()
     results = search(query, filters, request.GET.get("page", 1)) if query or filters else None
+    coming = coming_items_matching(query, filters) if results is not None else []
     return render(
         request,
         "portal/search.html",
@@ -502,6 +504,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "results": results,
+            "coming": coming,
             "asked": "q" in request.GET,
             "max_chars": MAX_QUERY_CHARS,
             "max_terms": MAX_TERMS,

@@ -19,6 +19,7 @@ the new sections were style data, is read through `completed`):
     labels          small templates: paragraph ("§ {{ number }}"), dnr, party, person, possessive, conjunction
     first_page      the first page's labels (`FIRST_PAGE_WORDS`) and templates: title, time_span,
                     adjustment_time, paragraph_range, substitute
+    first_page_order the order of the first page's rows under the title (`FIRST_PAGE_ROWS`), each once
     formats         date: "iso" | "long" | "weekday_long"; time: "dot" | "colon"
     section_order   the order of a §'s sections (`SECTIONS`)
     dnr_position    "matter" (the Dnr lines end the matter section) or "title" (they stand under the § title)
@@ -32,6 +33,8 @@ the new sections were style data, is read through `completed`):
                     (`CERTIFICATE_WORDS`); an empty label leaves its line out
     certificate_placement "first_page" or "end" (after the last §)
     opening         the opening §§' titles and decisions, templates (`PLACEHOLDERS`, opening.*)
+    notice          the notice of a meeting (kallelse): its words (`NOTICE_WORDS`) and templates
+                    (`PLACEHOLDERS`, notice.*); its dates and times follow `formats`, its Dnr `labels.dnr`
     sentences       the sentence templates, by name (`PLACEHOLDERS`)
 """
 
@@ -234,6 +237,15 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
     },
     "opening.missing_adjusters": {},
     "opening.missing_time": {},
+    "notice.title": {
+        "number": "the meeting's number in its year",
+        "year": "the year",
+        "committee": "the committee's name",
+        "date": "the meeting's date, formatted",
+    },
+    "notice.document_title": {"committee": "the committee's name", "date": "the meeting's date, formatted"},
+    "notice.time": {"date": "the meeting's date, formatted", "time": "when it begins, formatted ('' if not given)"},
+    "notice.confidential": {"ground": "the item's ground for secrecy in the OSL (OSL 26 kap. 1 §)"},
     "label.paragraph": {"number": "the § number"},
     "label.dnr": {"dnr": "the registration number (diarienummer)"},
     "label.party": {"party": "the party abbreviation (S)"},
@@ -307,6 +319,8 @@ SAMPLES: dict[str, Any] = {
     "appendix": "1",
     "authors": "Peter Öberg (L)",
     "minute_note": False,
+    "committee": "Årstadals stadsdelsnämnd",
+    "ground": "OSL 26 kap. 1 §",
 }
 
 GROUPS = (
@@ -325,6 +339,7 @@ GROUPS = (
     ("label", "Etiketter"),
     ("first_page", "Första sidan"),
     ("opening", "Inledande paragrafer"),
+    ("notice", "Kallelse"),
 )
 # The first page's plain labels, by name (the document's "first_page" holds them beside its templates).
 FIRST_PAGE_WORDS = (
@@ -341,6 +356,10 @@ FIRST_PAGE_WORDS = (
     "label_separator",
     "roll_reference",
 )
+# The rows of the first page under its title, in the order of the document's "first_page_order" (each once):
+# place and time, the roll (or first_page.roll_reference when it has a page of its own), others present,
+# the adjusters, the adjustment's time and place, and the §§.
+FIRST_PAGE_ROWS = ("place", "attendance", "others", "adjusters", "adjustment", "paragraphs")
 # The signature block's words; an empty heading is not printed.
 SIGNATURE_WORDS = ("heading", "secretary_label", "chair_label", "adjuster_label")
 # The announcement certificate's words; an empty label leaves its line out.
@@ -356,6 +375,19 @@ CERTIFICATE_WORDS = (
     "kept_at_label",
     "posted_by_label",
     "signature_label",
+)
+# The notice's plain words (the document's "notice" holds them beside its templates); none may be empty.
+NOTICE_WORDS = (
+    "heading",
+    "time_label",
+    "place_label",
+    "secretary_label",
+    "agenda_heading",
+    "agenda_missing",
+    "presenters_label",
+    "preparing_label",
+    "proposal_label",
+    "confidential_document",
 )
 
 
@@ -378,6 +410,9 @@ def templates_of(document: Mapping[str, Any]) -> dict[str, str]:
             found[f"first_page.{name}"] = text
     for name, text in document.get("opening", {}).items():
         found[f"opening.{name}"] = text
+    for name, text in document.get("notice", {}).items():
+        if name not in NOTICE_WORDS:
+            found[f"notice.{name}"] = text
     return found
 
 
@@ -594,6 +629,8 @@ def template_path(name: str) -> tuple[str, str]:
         return ("first_page", name.removeprefix("first_page."))
     if name.startswith("opening."):
         return ("opening", name.removeprefix("opening."))
+    if name.startswith("notice."):
+        return ("notice", name.removeprefix("notice."))
     return ("sentences", name)
 
 
@@ -708,6 +745,7 @@ def validate(document: Any) -> list[Problem]:
                 f"Avsnittens ordning ska nämna vart och ett av {', '.join(SECTIONS)} en gång.",
             )
         )
+    problems += _first_page_order(document.get("first_page_order"))
     labels = document.get("labels")
     if not isinstance(labels, dict) or not isinstance(labels.get("conjunction"), str):
         problems.append(Problem("$.labels.conjunction", "labels.conjunction", "labels.conjunction saknas (och)."))
@@ -730,7 +768,13 @@ def validate(document: Any) -> list[Problem]:
         problems.append(Problem("$.sentences", "sentences", "sentences saknas eller är inte ett objekt."))
     if not isinstance(document.get("opening"), dict):
         problems.append(Problem("$.opening", "opening", "opening saknas eller är inte ett objekt."))
-    parts_ok = all(isinstance(document.get(key), dict) for key in ("sentences", "labels", "first_page", "opening"))
+    if not isinstance(document.get("notice"), dict):
+        problems.append(Problem("$.notice", "notice", "notice (kallelsen) saknas eller är inte ett objekt."))
+    else:
+        for name in NOTICE_WORDS:
+            need_text(("notice", name), f"notice.{name}")
+    template_parts = ("sentences", "labels", "first_page", "opening", "notice")
+    parts_ok = all(isinstance(document.get(key), dict) for key in template_parts)
     found = templates_of(document) if parts_ok else {}
     for name in PLACEHOLDERS:
         if name not in found:
@@ -743,13 +787,36 @@ def validate(document: Any) -> list[Problem]:
         problems.append(Problem(json_path(*template_path(name)), name, f"Okänd mall {name}."))
     problems += _text_limits(document)
     known = {"format", "name", "description", "tense", "body_noun", "verbs", "headings", "terms", "labels"}
+    known |= {"first_page_order"}
     known |= {"formats", "section_order", "sentences", "first_page", "opening", "signatures", "certificate", *CHOICES}
+    known.add("notice")
     for key, values in CHOICES.items():
         if document.get(key, values[0]) not in values:
             problems.append(Problem(json_path(key), key, f"{CHOICE_NAMES[key]} ska vara en av {', '.join(values)}."))
     for extra in sorted(set(document) - known):
         problems.append(Problem(json_path(extra), extra, f"Okänt fält {extra}."))
     return problems
+
+
+def _first_page_order(order: Any) -> list[Problem]:
+    """Why the first page's order is unusable: a row not known, named twice or left out ([] when sound)."""
+    known = ", ".join(FIRST_PAGE_ROWS)
+
+    def problem(message: str) -> list[Problem]:
+        return [Problem("$.first_page_order", "first_page_order", message)]
+
+    if not isinstance(order, list) or not all(isinstance(row, str) for row in order):
+        return problem(f"Första sidans ordning ska vara en lista av raderna {known}.")
+    unknown = [row for row in order if row not in FIRST_PAGE_ROWS]
+    if unknown:
+        return problem(f"Okänd rad ”{unknown[0]}” på första sidan (kända rader: {known}).")
+    repeated = [row for row in FIRST_PAGE_ROWS if order.count(row) > 1]
+    if repeated:
+        return problem(f"Raden {repeated[0]} står mer än en gång på första sidan.")
+    missing = [row for row in FIRST_PAGE_ROWS if row not in order]
+    if missing:
+        return problem(f"Raden {missing[0]} saknas på första sidan (alla rader ska stå med: {known}).")
+    return []
 
 
 TEXT_LIMIT = 4000
@@ -771,7 +838,7 @@ def _text_limits(document: dict) -> list[Problem]:
             field = ".".join(parts[1:]) if parts[:1] in (("sentences",),) else ".".join(parts)
             if parts[:1] == ("labels",) and parts[1:] != ("conjunction",):
                 field = "label." + ".".join(parts[1:])
-            if parts[:1] in (("first_page",), ("opening",)):
+            if parts[:1] in (("first_page",), ("opening",), ("notice",)):
                 field = parts[0] + "." + ".".join(parts[1:])
             limit = NAME_LIMIT if parts == ("name",) else TEXT_LIMIT
             if "\x00" in value or "\x00" in "".join(parts):

@@ -184,6 +184,7 @@ def _render(template: jinja2.Template, snapshot: ProtocolSnapshot, request: Requ
         sig=signature_block(snapshot),
         cert=certificate_words(snapshot),
         roll_placement=snapshot.style.compiled.document["roll_placement"],
+        first_page_order=snapshot.style.compiled.document["first_page_order"],
         p=snapshot,
         items=items,
         roll=roll_entries(snapshot),

@@ -13,6 +13,12 @@ urlpatterns = [
     path("handling/<id:document_pk>.pdf", reading.reading_document, name="document"),
     path("handling/<id:document_pk>/anteckning/", reading.reading_note, name="note"),
     path("kallelse/<str:token>/", reading.notice_open, name="notice-open"),
+    path("foredragning/<str:token>/", reading.invitation, name="invitation"),
+    path(
+        "foredragning/<str:token>/handling/<id:document_pk>.pdf",
+        reading.invitation_document,
+        name="invitation-document",
+    ),
     path("tvastegs/", second_factor.enrol, name="second-factor-enrol"),
     path("tvastegs/kod/", second_factor.verify_code, name="second-factor-verify"),
 ]

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from committee.permissions import can_edit_meeting, can_prepare_meeting
 from minutes.agenda import items as agenda_items
 from minutes.agenda import protocol as agenda_protocol
-from minutes.agenda.documents import max_bytes, office_converter, read_document, store_document
-from minutes.agenda.forms import AgendaItemForm, DocumentForm, ReplaceForm
+from minutes.agenda.convert import office_converter
+from minutes.agenda.documents import max_bytes, read_document, store_document
+from minutes.agenda.forms import AgendaItemForm, DocumentForm, InviteeForm, ReplaceForm
 from minutes.forms import posted_number
-from minutes.models import AgendaDocument, AgendaItem, Meeting
+from minutes.models import AgendaDocument, AgendaInvitee, AgendaItem, Meeting
 
 
 def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
@@ -133,6 +134,7 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     editable = can_edit_meeting(request.user, meeting)
     form = AgendaItemForm(initial=AgendaItemForm.initial_of(agenda_item))
     document_form, replace_forms = DocumentForm(prefix="doc"), {}
+    invitee_form = InviteeForm(prefix="inv")
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -159,6 +161,28 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             replace_forms[replaces.pk] = replace
             if replace.is_valid() and _store(request, agenda_item, replace, replaces=replaces):
                 return redirect("minutes:agenda-item", meeting.pk, agenda_item.pk)
+        elif what == "invitee":
+            invitee_form = InviteeForm(request.POST, prefix="inv")
+            if invitee_form.is_valid():
+                try:
+                    invitee = agenda_items.add_invitee(agenda_item, **invitee_form.cleaned_data)
+                except ValidationError as error:
+                    invitee_form.add_error(None, error)
+                else:
+                    messages.success(request, _("%(name)s is invited to present the item.") % {"name": invitee.name})
+                    return redirect("minutes:agenda-item", meeting.pk, agenda_item.pk)
+        elif what == "uninvite":
+            invitee = get_object_or_404(
+                AgendaInvitee, pk=posted_number(request.POST, "invitee") or 0, agenda_item=agenda_item
+            )
+            try:
+                agenda_items.remove_invitee(invitee)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The invitation of %(name)s is taken back.") % {"name": invitee.name})
+            return redirect("minutes:agenda-item", meeting.pk, agenda_item.pk)
         else:
             return HttpResponseBadRequest()
     documents = list(agenda_item.documents.select_related("uploaded_by", "previous").order_by("date", "id"))
@@ -168,7 +192,9 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         (document, older[document.pk], replace_forms.get(document.pk) or ReplaceForm(prefix=f"r{document.pk}"))
         for document in current
     ]
-    invalid = form.errors or document_form.errors or any(f.errors for f in replace_forms.values())
+    invalid = (
+        form.errors or document_form.errors or invitee_form.errors or any(f.errors for f in replace_forms.values())
+    )
     context = {
         "meeting": meeting,
         "agenda_item": agenda_item,
@@ -176,6 +202,8 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "form": form,
         "document_form": document_form,
         "documents": rows,
+        "invitee_form": invitee_form,
+        "invitees": list(agenda_item.invitees.order_by("id")),
         "max_mb": max_bytes() // (1024 * 1024),
         "office_converter": office_converter(),
     }

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, QuerySet, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee.bounds import NUMBER_MAX
@@ -302,6 +303,11 @@ def meeting_details_form(request: HttpRequest, meeting: Meeting, snapshot: Proto
         "secretary": meeting.secretary_id,
         "adjusters": adjusters,
         "adjustment_at": meeting.adjustment_at,
+        "adjustment_time": (
+            timezone.localtime(meeting.adjustment_at).time()
+            if meeting.adjustment_at and not meeting.adjustment_date_only
+            else None
+        ),
         "adjustment_place": meeting.adjustment_place,
         "adjustment_date_only": meeting.adjustment_date_only,
     }

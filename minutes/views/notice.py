@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from committee.permissions import can_prepare_meeting
+from committee.models import Committee
+from committee.permissions import can_prepare_meeting, serves_as_secretary
 from minutes import notice as notices
-from minutes.models import Meeting, MeetingNotice
+from minutes.models import AgendaInvitee, Meeting, MeetingNotice
 
 
 class ScheduleForm(forms.Form):
@@ -25,16 +26,30 @@ class ScheduleForm(forms.Form):
 
 
 class RuleForm(forms.Form):
+    """This meeting's own rule; empty follows the committee's."""
+
+    notice_days = forms.IntegerField(
+        label=gettext_lazy("Days before this meeting"),
+        min_value=0,
+        max_value=60,
+        required=False,
+        help_text=gettext_lazy("Leave empty to follow the committee's rule."),
+    )
+
+
+class CommitteeRuleForm(forms.Form):
     notice_days = forms.IntegerField(
         label=gettext_lazy("Days before the meeting"),
         min_value=0,
         max_value=60,
-        help_text=gettext_lazy("The committee's rule for when the notice goes out."),
+        help_text=gettext_lazy(
+            "How many days before a meeting its notice goes out. A meeting may have its own rule on its notice page."
+        ),
     )
 
 
 def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
-    meeting = get_object_or_404(Meeting.objects.select_related("committee", "secretary"), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.select_related("committee__house_style", "secretary"), pk=pk)
     if not can_prepare_meeting(request.user, meeting):
         raise PermissionDenied
     return meeting
@@ -70,6 +85,12 @@ def notice_page(
         "check": notices.notice_check(meeting, today),
         "form": form,
         "rule": rule or RuleForm(initial={"notice_days": meeting.notice_days}),
+        "committee_days": meeting.committee.notice_days,
+        "invitees": list(
+            AgendaInvitee.objects.filter(agenda_item__meeting=meeting, agenda_item__withdrawn_at__isnull=True)
+            .select_related("agenda_item")
+            .order_by("agenda_item__position", "id")
+        ),
         "coming": meeting.date >= today,
     }
     invalid = form.errors or (rule is not None and rule.errors)
@@ -141,3 +162,19 @@ def notice_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def committee_notice_rule(request: HttpRequest, slug: str) -> HttpResponse:
+    """The committee's rule for how many days before a meeting its notice goes out, for its secretaries."""
+    committee = get_object_or_404(Committee, slug=slug)
+    if not serves_as_secretary(request.user, committee):
+        raise PermissionDenied
+    form = CommitteeRuleForm(request.POST or None, initial={"notice_days": committee.notice_days})
+    if request.method == "POST" and form.is_valid():
+        notices.set_committee_notice_days(committee, form.cleaned_data["notice_days"])
+        messages.success(request, _("The rule is saved."))
+        return redirect("minutes:committee-notice-rule", committee.slug)
+    own = committee.meetings.filter(notice_days__isnull=False, date__gte=timezone.localdate()).order_by("date")
+    context = {"committee": committee, "form": form, "own": own}
+    return render(request, "minutes/notice_rule.html", context, status=400 if form.errors else 200)

@@ -147,6 +147,36 @@ def notice_open(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("reading:meeting", copy.notice.meeting_id)
 
 
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invited official's link: the one item they present and its public documents, nothing else.
+
+    No sign-in: the unguessable token is the key, so the page shows only what the public agenda may
+    show of that item (a confidential item by its title and ground, without documents or proposal).
+    """
+    invitee = notices.record_invitation_open(token)
+    if invitee is None:
+        raise Http404
+    item = invitee.agenda_item
+    documents = list(item.documents.public().order_by("date", "id")) if item.is_public else []
+    context = {"invitee": invitee, "item": item, "meeting": item.meeting, "documents": documents}
+    response = render(request, "reading/invitation.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
+
+
+def invitation_document(request: HttpRequest, token: str, document_pk: int) -> HttpResponse:
+    """A public document of the invited official's item; any other document does not exist at this address."""
+    invitee = notices.record_invitation_open(token)
+    if invitee is None:
+        raise Http404
+    document = get_object_or_404(AgendaDocument.objects.public(), pk=document_pk, agenda_item=invitee.agenda_item)
+    response = document_response(document)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def second_factor_page(request: HttpRequest, *, next_url: str, status: int = 200) -> HttpResponse:
     return code_page(request, next_url=next_url, status=status)
 

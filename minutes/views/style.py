@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from committee.models import Committee, HouseStyleVersion
 from committee.permissions import serves_as_secretary
-from minutes import styles
+from minutes import adjustment, styles
 from minutes.forms import posted_number
 from minutes.models import Meeting
 from minutes.protocol import housestyle
@@ -39,6 +39,7 @@ WORD_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
     ("first_page", "Första sidans rubriker", housestyle.FIRST_PAGE_WORDS),
     ("signatures", "Underskrifter", housestyle.SIGNATURE_WORDS),
     ("certificate", "Anslagsbevis", housestyle.CERTIFICATE_WORDS),
+    ("notice", "Kallelsens ord", housestyle.NOTICE_WORDS),
 ]
 # Help for the plain fields whose name does not say it all.
 WORD_HELP = {
@@ -56,6 +57,16 @@ WORD_HELP = {
     "certificate.appeal_label": "Sista dag för överklagande; tom: raden skrivs inte ut.",
     "certificate.posted_by_label": "Den som satt upp anslaget (Anslaget uppsatt av, Underskrift).",
     "certificate.signature_label": "Raden för underskrift i ett ännu inte anslaget protokoll.",
+    "notice.heading": "Kallelsens rubrik, också i sidhuvudet (KALLELSE, KUNGÖRELSE).",
+    "notice.time_label": "Etiketten för tiden (Tid).",
+    "notice.place_label": "Etiketten för platsen (Plats).",
+    "notice.secretary_label": "Etiketten för sekreteraren (Sekreterare).",
+    "notice.agenda_heading": "Rubriken över ärendena (Föredragningslista, Ärenden); i textversionen med versaler.",
+    "notice.agenda_missing": "Står när föredragningslistan ännu saknar ärenden.",
+    "notice.presenters_label": "Etiketten för de tjänstepersoner som föredrar ett ärende (Föredragande).",
+    "notice.preparing_label": "Etiketten för den som berett ärendet (Beredning, Beredande organ).",
+    "notice.proposal_label": "Etiketten för förslaget till beslut.",
+    "notice.confidential_document": "Står i stället för titeln på en sekretessbelagd handling.",
 }
 DESCRIPTIONS = {
     "motion.approve": "Yrkande om bifall till förslaget.",
@@ -110,6 +121,11 @@ DESCRIPTIONS = {
     "opening.agenda": "Beslutet om föredragningslistan, med ärenden som utgått eller tillkommit på sammanträdet.",
     "opening.missing_adjusters": "Står i stället för justerarna så länge ingen är utsedd.",
     "opening.missing_time": "Står i stället för tiden så länge den inte är bestämd.",
+    "notice.title": "Raden under kallelsens rubrik (Sammanträde Nr 9/2016).",
+    "notice.document_title": "Kallelsens titel i PDF-filen och webbläsaren.",
+    "notice.time": "Sammanträdets tid i kallelsen; datum och klockslag följer husstilens datum- och tidsformat.",
+    "notice.confidential": "Står under ett sekretessbelagt ärende i kallelsen i stället för förslag och handlingar. "
+    "Diarienumret i kallelsen skrivs som label.dnr.",
 }
 SECTION_NAMES = {
     "decision": "Beslut",
@@ -130,6 +146,14 @@ WORD_HELP |= {
     ),
     "headings.speakers": "Rubriken över dem som yttrade sig i ärendet (Yttranden).",
     "headings.recipients": "Rubriken över dem som får beslutet (Expedieras, Exp. till).",
+}
+FIRST_PAGE_ROW_NAMES = {
+    "place": "Plats och tid",
+    "attendance": "Beslutande (uppropet, eller hänvisningen till dess sida)",
+    "others": "Övriga närvarande",
+    "adjusters": "Justerare",
+    "adjustment": "Justeringens tid och plats",
+    "paragraphs": "Paragrafer",
 }
 DNR_POSITIONS = {
     "matter": "Sist under Ärendet",
@@ -161,6 +185,8 @@ def posted_document(post, base: dict) -> dict:
         document.setdefault("labels", {})["conjunction"] = post["labels.conjunction"]
     if "section_order" in post:
         document["section_order"] = [part.strip() for part in post["section_order"].split(",") if part.strip()]
+    if "first_page_order" in post:
+        document["first_page_order"] = [part.strip() for part in post["first_page_order"].split(",") if part.strip()]
     for choice in housestyle.CHOICES:
         if choice in post:
             document[choice] = post[choice]
@@ -225,11 +251,14 @@ def preview_meeting(committee: Committee, request: HttpRequest) -> Meeting | Non
 
 
 def preview_html(meeting: Meeting | None, document: dict) -> str:
+    """The meeting's whole protocol printed with `document`: first page, roll page, §§, signatures and
+    anslagsbevis, with the signers and the notice's dates once it is announced. Nothing is stored."""
     if meeting is None:
         return ""
     snapshot = build_snapshot(meeting)
     snapshot = dataclasses.replace(snapshot, style=StyleData.from_document(document))
-    return render_html(snapshot, Request(kind="item", numbers=tuple(i.number for i in snapshot.items), bare=True))
+    signed, notice = adjustment.announced_facts(meeting) or (None, None)
+    return render_html(snapshot, Request(kind="protocol", bare=True, adjustment=signed, notice=notice))
 
 
 def problems_by_field(problems: list[housestyle.Problem]) -> dict[str, list[str]]:
@@ -259,6 +288,8 @@ def page(
         "errors": errors,
         "section_order": ", ".join(document.get("section_order", [])),
         "section_names": SECTION_NAMES,
+        "first_page_order": ", ".join(document.get("first_page_order", [])),
+        "first_page_rows": FIRST_PAGE_ROW_NAMES,
         "date_formats": housestyle.DATE_FORMATS,
         "time_formats": housestyle.TIME_FORMATS,
         "roll_call": document.get("roll_call", "inline"),

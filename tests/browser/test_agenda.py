@@ -107,7 +107,7 @@ def add_item(page: Page, folder: Path, counter: Counter, item: tuple) -> None:
     page.get_by_role("heading", name=title, exact=True).wait_for()
     upload = page.locator("form#upload")
     upload.get_by_label("Handlingens rubrik").fill(document)
-    upload.get_by_label("Fil (PDF)").set_input_files(pdf_file(folder, document))
+    upload.get_by_label("Fil (PDF").set_input_files(pdf_file(folder, document))
     counter.fields += 1
     counter.uploads += 1
     upload.get_by_role("button", name="Ladda upp").click()

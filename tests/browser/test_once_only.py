@@ -39,7 +39,8 @@ def test_create_a_meeting_and_write_its_opening_items_from_its_details(demo, pag
     assert secretary_choice.locator("option:checked").inner_text() == "Sara Sekreterare"
     page.get_by_label("Sofia Bergqvist", exact=True).check()
     page.get_by_label("Maria Ekdahl", exact=True).check()
-    page.locator("[name=adjustment_at]").fill("2016-10-25T15:00")
+    page.locator("[name=adjustment_at]").fill("2016-10-25")
+    page.locator("[name=adjustment_time]").fill("15:00")
     page.locator("[name=adjustment_place]").fill("stadsdelsförvaltningen")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(rf"/sammantrade/{meeting.pk}/$"))

@@ -100,3 +100,45 @@ def test_the_box_without_a_day_is_refused_at_the_field(client_of_secretary, meet
         swedish("Enter the day of adjustment."),
     )
     assert Meeting.objects.get(pk=meeting.pk).version == before
+
+
+def test_the_form_asks_for_the_day_and_an_optional_time_in_their_own_inputs(client_of_secretary, meeting):
+    url = reverse("minutes:meeting-edit", args=[meeting.pk])
+    client_of_secretary.post(url, details(meeting, adjustment_at="2016-09-27", adjustment_time="15:00"))
+    meeting.refresh_from_db()
+    page = client_of_secretary.get(url).content.decode()
+    day = re.search(r'<input type="date" name="adjustment_at" value="([^"]*)"', page)
+    time = re.search(r'<input type="time" name="adjustment_time" value="([^"]*)"', page)
+    local = timezone.localtime(meeting.adjustment_at)
+    assert (meeting.adjustment_date_only, local.date(), local.time(), day.group(1), time.group(1)) == (
+        False,
+        datetime.date(2016, 9, 27),
+        datetime.time(15, 0),
+        "2016-09-27",
+        "15:00",
+    )
+
+
+def test_a_day_without_a_time_entered_is_adjusted_on_the_day(client_of_secretary, meeting):
+    url = reverse("minutes:meeting-edit", args=[meeting.pk])
+    response = client_of_secretary.post(url, details(meeting, adjustment_at="2016-09-27", adjustment_time=""))
+    meeting.refresh_from_db()
+    page = client_of_secretary.get(url).content.decode()
+    time = re.search(r'<input type="time" name="adjustment_time"([^>]*)>', page).group(1)
+    lines = render_text(build_snapshot(meeting)).splitlines()
+    assert (response.status_code, meeting.adjustment_date_only, 'value="' in time) == (302, True, False)
+    assert [line for line in lines if line.startswith("Justeringens tid och plats")] == [
+        "Justeringens tid och plats: 2016-09-27, Förvaltningen"
+    ]
+
+
+def test_a_time_without_a_day_is_refused_at_the_day_in_swedish(client_of_secretary, meeting):
+    before = Meeting.objects.get(pk=meeting.pk).version
+    url = reverse("minutes:meeting-edit", args=[meeting.pk])
+    response = client_of_secretary.post(url, details(meeting, adjustment_at="", adjustment_time="15:00"))
+    error = re.search(r'<div id="id_adjustment_at_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+    assert (response.status_code, " ".join(unescape(re.sub(r"<[^>]+>", " ", error.group(1))).split())) == (
+        400,
+        swedish("Enter the day of adjustment."),
+    )
+    assert Meeting.objects.get(pk=meeting.pk).version == before

@@ -14,6 +14,7 @@ from minutes.models import (
     Adjuster,
     AdjustmentRound,
     AgendaDocument,
+    AgendaInvitee,
     Announcement,
     Approval,
     ArchiveExport,
@@ -55,7 +56,7 @@ RECORDS = [
     Notification,
     ArchiveExport,
     AgendaDocument,  # checked and stored whole by minutes.agenda.documents
-    *(MeetingNotice, NoticeRecipient, DocumentNote),
+    *(MeetingNotice, NoticeRecipient, AgendaInvitee, DocumentNote),
     PublishedFile,
     HouseStyleVersion,
 ]

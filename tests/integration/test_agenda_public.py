@@ -2,7 +2,9 @@
 confidential or withdrawn ones nowhere public (portal, search, feeds, OParl, file addresses)."""
 
 import datetime
+import hashlib
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -201,3 +203,68 @@ def test_oparl_serves_a_paper_for_a_matter_on_the_coming_agenda(client, coming):
     assert "auxiliaryFile" not in paper  # the confidential document and the replaced version are left out
     assert [e.message for e in VALIDATORS["Paper"].iter_errors(paper)] == []
     assert client.get(paper["id"]).json() == paper
+
+
+def test_oparl_names_the_coming_meetings_location_and_consultations_and_checksums(client, coming):
+    _status, meeting = oparl(client, f"meeting/{coming.pk}")
+    _status, papers = oparl(client, "papers")
+    (paper,) = papers["data"]
+    _status, consultations = oparl(client, "consultations")
+    _status, locations = oparl(client, "locations")
+    budget = coming.agenda_items.get(title="Budget 2027")
+
+    location = meeting["location"]
+    assert (location["description"], locations["data"]) == ("Årstadalsvägen 4", [location])
+    assert client.get(location["id"]).json() == location
+    (consultation,) = paper["consultation"]
+    assert consultations["data"] == [consultation]
+    assert (consultation["agendaItem"], consultation["paper"], consultation["authoritative"]) == (
+        f"http://testserver/oparl/v1/body/stockholms-stad/planned-item/{budget.pk}",
+        paper["id"],
+        False,
+    )
+    assert client.get(consultation["id"]).json() == consultation
+    assert paper["mainFile"]["sha512Checksum"] == hashlib.sha512(pdf_bytes()).hexdigest()
+    errors = [e.message for e in VALIDATORS["Consultation"].iter_errors(consultation)]
+    errors += [e.message for e in VALIDATORS["Location"].iter_errors(location)]
+    errors += [e.message for e in VALIDATORS["Meeting"].iter_errors(meeting)]
+    assert errors == []
+    for path in ("consultations", "locations"):
+        assert_no_secret(json.dumps(oparl(client, path)[1], ensure_ascii=False))
+    secret = coming.agenda_items.get(title=SECRET_TITLE)
+    for key in (f"{secret.pk}-1", f"{budget.pk}-2", f"{budget.pk}-01", "x-1"):
+        assert (key, oparl(client, f"planned-consultation/{key}")[0]) == (key, 404)
+
+
+def test_oparl_has_no_location_for_a_meeting_with_only_confidential_items(client, settings, tmp_path):
+    meeting = MeetingFactory(
+        committee=CommitteeFactory(municipality="Stockholms stad"),
+        date=timezone.localdate() + datetime.timedelta(days=3),
+        place="Hemliga salen",
+    )
+    add_agenda_item(meeting, title=SECRET_TITLE, dnrs=[SECRET_DNR], confidential=True, secrecy_ground="OSL 26 kap. 1 §")
+
+    for path in ("locations", "consultations", "meetings", "papers"):
+        status, found = oparl(client, path)
+        assert (path, status, found["data"]) == (path, 200, [])
+
+
+def test_portal_search_finds_a_public_item_of_a_coming_meeting_and_never_a_confidential_one(client, coming):
+    def found(query: str) -> list[str]:
+        page = client.get(reverse("portal:search"), {"q": query}).content.decode()
+        section = page.split('id="coming-results"', 1)[1].split("</section>", 1)[0] if "coming-results" in page else ""
+        return re.findall(r'<a href="[^"]*">([^<]*)</a>', section)
+
+    page = client.get(reverse("portal:search"), {"q": "budget"}).content.decode()
+
+    assert found("budget") == ["Budget 2027"]
+    assert found("tjänsteutlåtande") == ["Budget 2027"]  # by a public document's title
+    assert found("budget -2027") == []
+    assert agenda_url(coming) in page
+    assert "På kommande föredragningslistor" in page
+    for query in ("9912", SECRET_TITLE, "Utredning", SECRET_DOCUMENT, WITHDRAWN_TITLE, "Bilaga", OLD_VERSION):
+        assert (query, found(query)) == (query, [])
+    assert_no_secret(client.get(reverse("portal:search"), {"q": "SEKRETESS"}).content.decode())
+    elsewhere = CommitteeFactory().slug
+    other = client.get(reverse("portal:search"), {"q": "budget", "committee": elsewhere}).content.decode()
+    assert "coming-results" not in other

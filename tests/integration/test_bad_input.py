@@ -29,7 +29,7 @@ from hypothesis import settings as hypothesis_settings
 from committee.models import NumberingScheme, Tense
 from minutes import adjustment, services
 from minutes.agenda.documents import store_document
-from minutes.agenda.forms import AgendaItemForm, DocumentForm
+from minutes.agenda.forms import AgendaItemForm, DocumentForm, InviteeForm
 from minutes.agenda.items import add_agenda_item
 from minutes.exchange import ExchangeError, export_meeting, import_meeting
 from minutes.forms import (
@@ -51,6 +51,7 @@ from minutes.forms import (
 )
 from minutes.models import (
     AgendaDocument,
+    AgendaInvitee,
     Announcement,
     DocumentKind,
     Meeting,
@@ -120,6 +121,9 @@ def reading_room(side: Side) -> None:
         )
     notice = MeetingNotice.objects.create(meeting=side.draft, sent_at=timezone.now())
     NoticeRecipient.objects.create(notice=notice, person=side.members[2], email="a@example.org", role="ledamot")
+    AgendaInvitee.objects.create(
+        agenda_item=agenda_item, name="Anna Berg", email="anna@example.org", sent_at=timezone.now()
+    )
 
 
 @pytest.fixture
@@ -446,7 +450,7 @@ DATES = (
 )
 TEXTS = ("", " ", "\x00", "a\x00b", "%00", "x" * 3000, "../../etc/passwd", "<script>", "'", '"', "\\", "%", "\u202e")
 NUMBER_NAMES = {"pk", "preview", "number", "item", "year", "id", "version", "round", "job", "page", "sida", "limit"}
-NUMBER_NAMES |= {"item_pk", "document_pk", "document", "notice_days"}  # the agenda's and the notice's
+NUMBER_NAMES |= {"item_pk", "document_pk", "document", "notice_days", "invitee"}  # the agenda's and the notice's
 DATE_NAMES = {"date", "posted_on", "report_date", "adjustment_at", "send_on", *FILTERS}
 
 
@@ -741,6 +745,24 @@ BASES = [
     get("minutes:notice", "secretary", pk="{draft}"),
     post("minutes:notice-action", "secretary", {"action": "schedule", "send_on": "2026-09-01"}, pk="{draft}"),
     post("minutes:notice-action", "secretary", {"action": "rule", "notice_days": "7"}, pk="{draft}"),
+    get("minutes:committee-notice-rule", "secretary", slug="{slug}"),
+    post("minutes:committee-notice-rule", "secretary", {"notice_days": "10"}, slug="{slug}"),
+    post(
+        "minutes:agenda-item",
+        "secretary",
+        {"form": "invitee", "inv-name": "Bo Ek", "inv-email": "bo@example.org"},
+        pk="{draft}",
+        item_pk="{agenda_item}",
+    ),
+    post(
+        "minutes:agenda-item",
+        "secretary",
+        {"form": "uninvite", "invitee": "{invitee}"},
+        pk="{draft}",
+        item_pk="{agenda_item}",
+    ),
+    get("reading:invitation", token="{invitation}"),
+    get("reading:invitation-document", token="{invitation}", document_pk="{document}"),
     get("minutes:notice-document", "secretary", pk="{draft}", fmt="txt"),
     get("reading:home", "member"),
     get("reading:worker"),
@@ -813,7 +835,15 @@ POSTS = {
     "minutes:sealing-retry": ("job",),
     "minutes:agenda-add": prefixed("", AgendaItemForm),
     "minutes:agenda-action": ("action", "item"),
-    "minutes:agenda-item": ("form", "document", *prefixed("", AgendaItemForm), *prefixed("doc-", DocumentForm)),
+    "minutes:agenda-item": (
+        "form",
+        "document",
+        "invitee",
+        *prefixed("", AgendaItemForm),
+        *prefixed("doc-", DocumentForm),
+        *prefixed("inv-", InviteeForm),
+    ),
+    "minutes:committee-notice-rule": ("notice_days",),
     "verify": ("file",),
     "minutes:notice-action": ("action", "send_on", "notice_days"),
     "reading:note": ("text",),
@@ -914,6 +944,8 @@ def references(side: Side) -> dict[str, str]:
             .pk
         ),
         "token": NoticeRecipient.objects.get(notice__meeting=side.draft).token,
+        "invitation": AgendaInvitee.objects.get(agenda_item__meeting=side.draft).token,
+        "invitee": str(AgendaInvitee.objects.get(agenda_item__meeting=side.draft).pk),
     }
 
 

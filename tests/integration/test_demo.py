@@ -4,13 +4,23 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from committee.models import Committee
+from committee.models import Committee, Membership
+from minutes import notice as notices
 from minutes.agenda.documents import read_document
 from minutes.demo import DEMO_ACCOUNTS
-from minutes.models import AgendaDocument, Announcement, Item, Meeting, MeetingStatus, SealedDocument
+from minutes.models import (
+    AgendaDocument,
+    Announcement,
+    Item,
+    Meeting,
+    MeetingNotice,
+    MeetingStatus,
+    SealedDocument,
+)
 from minutes.seal.verify import check_seal
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +94,24 @@ def test_the_demos_coming_meeting_has_an_agenda_with_documents_one_confidential(
     ).content.decode()
     assert "Verksamhetsplan och budget 2027" in page
     assert "Ansökan om bistånd" not in page
+
+
+def test_the_demos_coming_meeting_has_a_sent_notice_with_its_recipients(seal_certificate, client):
+    run("loaddemo")
+    coming = Meeting.objects.order_by("date").last()
+    notice = MeetingNotice.objects.get(meeting=coming)
+    roll = Membership.objects.on(coming.date).filter(committee=coming.committee)
+    client.force_login(User.objects.get(username="helena.wik"))
+
+    page = client.get(reverse("minutes:notice", args=[coming.pk])).content.decode()
+    snapshot = notices.notice_snapshot(coming)
+
+    assert notice.sent_at.date() == datetime.date.today() - datetime.timedelta(days=1)
+    assert notice.sent_by.username == "helena.wik"
+    assert notice.recipients.count() == roll.values("person").distinct().count()
+    assert notice.recipients.filter(opened_at__isnull=False).count() == 3
+    assert "Skickad " in page and 'id="notice-recipients"' in page
+    assert notice.recipients.get(person__user__username="peter.oberg").email == "peter.oberg@example.invalid"
+    (budget,) = [item for item in snapshot.items if item.title == "Verksamhetsplan och budget 2027"]
+    assert budget.presenters == ("Maria Lind, controller",)
+    assert notices.notice_check(coming, datetime.date.today()) is None

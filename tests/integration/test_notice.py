@@ -238,7 +238,7 @@ def test_the_secretary_sets_the_rule_and_bad_input_is_refused_at_the_field(agend
     assert notices.notice_check(agenda.meeting, timezone.localdate()).ok is False  # ten days left, twelve asked
 
 
-@pytest.mark.parametrize(("items", "queries"), [(1, 2), (3, 2)])
+@pytest.mark.parametrize(("items", "queries"), [(1, 4), (3, 4)])
 def test_the_notice_is_gathered_in_a_fixed_number_of_queries(
     items, queries, settings, tmp_path, django_assert_num_queries
 ):

@@ -525,10 +525,10 @@ LIST_QUERIES = {
     "memberships": 3,
     "meetings": 11,  # one of them looks for coming meetings with a public agenda (minutes.oparl.agenda)
     "agenda-items": 11,
-    "consultations": 6,
+    "consultations": 7,  # one looks for coming public items with a Dnr (minutes.oparl.agenda)
     "papers": 7,
     "files": 10,  # one of them reads the house styles that name the §§ of extracts
-    "locations": 4,
+    "locations": 5,  # one looks for the places of coming meetings with a public agenda
     "legislative-terms": 3,
 }
 # Unfrozen, the meetings' times also read who attended, and their snapshots are read from 12 tables more.
@@ -536,10 +536,10 @@ UNFROZEN = {
     **LIST_QUERIES,
     "meetings": 24,
     "agenda-items": 24,
-    "consultations": 7,
+    "consultations": 8,
     "papers": 8,
     "files": 11,
-    "locations": 5,
+    "locations": 6,
 }
 
 

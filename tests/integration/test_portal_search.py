@@ -556,8 +556,9 @@ def test_search_pagination_keeps_the_filters(corpus, client):
 
 @pytest.mark.parametrize(("query", "count"), [("bibliotek", 1), ("fiskeförbud", 3)])
 def test_search_page_query_count(corpus, client, django_assert_num_queries, query, count):
-    # Committees, years and parties for the form; the count, the page of hits and their protocols' styles.
-    with django_assert_num_queries(6):
+    # Committees, years and parties for the form; the count, the page of hits and their protocols' styles;
+    # the coming agendas' items.
+    with django_assert_num_queries(7):
         response = client.get(SEARCH, {"q": query, "party": "", "year": ""})
     assert len(re.findall(r'<h3 class="h5 mb-1">', response.content.decode())) == count
 

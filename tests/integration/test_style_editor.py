@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -47,6 +48,68 @@ def test_the_committee_page_links_to_the_editor_which_lists_templates_with_place
 def test_preview_uses_the_typed_style_and_stores_nothing(secretary_client, demo):
     answer = secretary_client.post(url("style-preview", demo.committee), {"motion.approve": CHANGED}).json()
     assert (answer["errors"], "i sin helhet." in answer["preview"], HouseStyleVersion.objects.count()) == ({}, True, 0)
+
+
+def test_preview_shows_the_whole_protocol_as_the_typed_style_prints_it(secretary_client, demo):
+    """First page, roll page, §§, signatures and anslagsbevis all follow the unsaved style."""
+    before = Committee.objects.get(pk=demo.committee_id).house_style_id
+    posted = {
+        "first_page.paragraphs_label": "Paragrafnummer",
+        "roll_placement": "own_page",
+        "first_page.roll_reference": "Se uppropet",
+        "signatures.heading": "Namnteckningar",
+        "certificate.heading": "BEVIS OM ANSLAG",
+        "motion.approve": CHANGED,
+    }
+    preview = secretary_client.post(url("style-preview", demo.committee), posted).json()["preview"]
+    start = preview.index('<section class="protocol-start">')
+    parts = [
+        preview.index(text, start)
+        for text in (
+            "<dd>Se uppropet</dd>",
+            "<dt>Paragrafnummer</dt>",
+            "<h2>Namnteckningar</h2>",
+            "<h2>BEVIS OM ANSLAG</h2>",
+            '<section class="roll-page">',
+            "i sin helhet.",
+        )
+    ]
+    assert parts == sorted(parts)
+    assert (HouseStyleVersion.objects.count(), Committee.objects.get(pk=demo.committee_id).house_style_id) == (
+        0,
+        before,
+    )
+    page = secretary_client.get(url("style-edit", demo.committee)).content.decode()
+    assert ("<h2>ANSLAGSBEVIS</h2>" in page, "Namnteckningar" in page) == (True, False)
+
+
+def test_the_first_page_order_moves_the_rows_in_the_preview(secretary_client, demo):
+    order = "paragraphs, place, attendance, others, adjusters, adjustment"
+    preview = secretary_client.post(url("style-preview", demo.committee), {"first_page_order": order}).json()["preview"]
+    labels = re.findall(r"<dt>([^<]+)</dt>", preview.split('<div class="signatures')[0])
+    assert (labels[0], labels[1]) == ("Paragrafer", "Plats och tid")
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        ("place, attendance, others, adjusters, adjustment, paragraphs, weather", "Okänd rad ”weather”"),
+        ("place, place, attendance, others, adjusters, adjustment, paragraphs", "Raden place står mer än en gång"),
+    ],
+)
+def test_a_bad_first_page_order_is_refused_at_the_field_in_swedish(secretary_client, demo, order, message):
+    answer = secretary_client.post(url("style-preview", demo.committee), {"first_page_order": order}).json()
+    response = secretary_client.post(url("style-edit", demo.committee), {"first_page_order": order})
+    field = response.content.decode().split('id="f-first-order-error">')[1].split("</div>")[0]
+    assert (list(answer["errors"]), answer["errors"]["first_page_order"][0].startswith(message)) == (
+        ["first_page_order"],
+        True,
+    )
+    assert (response.status_code, field.strip().startswith(message), HouseStyleVersion.objects.count()) == (
+        400,
+        True,
+        0,
+    )
 
 
 def test_preview_puts_a_templates_problem_at_its_field(secretary_client, demo):

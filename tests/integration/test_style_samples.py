@@ -235,10 +235,13 @@ def test_sunne_sample_entered_as_data_prints_in_its_preset(capsys):
             f" as the sample; similarity {ratio:.3f}"
         )
     first_page, roll_page = rendered.split("\n\nBeslutande\n")
-    assert "Plats och tid Frykensalen, biblioteket i Sunne, kl 19:00-21:45\n\nBeslutande Se sid 2\n" in first_page
+    # Paragrafer stands beside Beslutande, at the top of the page, as the style's first_page_order puts it.
+    assert (
+        "Plats och tid Frykensalen, biblioteket i Sunne, kl 19:00-21:45\nParagrafer 71-85\n\nBeslutande Se sid 2\n"
+        in first_page
+    )
     assert "Utses att justera Jörn Okan och Tobias Eriksson" in first_page
     assert "Justeringens plats och tid Kommunkansliet, Sunne, 2011-04-04, kl 08:00" in first_page
-    assert "Paragrafer 71-85" in first_page
     signatures = first_page.split("Underskrifter\n")[1].split("\n\n")[0].splitlines()
     assert [" ".join(line.split()) for line in signatures] == [
         "Sekreterare Ordförande Justerande",
@@ -255,7 +258,7 @@ def test_sunne_sample_entered_as_data_prints_in_its_preset(capsys):
     assert "Ledamöter" not in first_page and roll_page.startswith("Ledamöter:\n  Ola Persson (C)\n")
     assert "\nTjänstgörande ersättare:\n  Tomas Ögren (C), ersättare för Sven Emilsson (C)\n" in roll_page
     assert (len(members), len(substitutes)) == (36, 5)
-    assert ratio >= 0.96
+    assert ratio >= 0.98
 
     # In print the roll stands on a page of its own, the second, as in the sample.
     pages = PdfReader(io.BytesIO(html_to_pdf(render_html(snapshot, Request(notice=notice)), archival=False))).pages

@@ -193,3 +193,38 @@ def test_the_opening_agenda_template_names_what_changed_at_the_meeting():
     )
     none = {"withdrawn": [], "added": [], "withdrawn_joined": "", "added_joined": ""}
     assert compiled.render("opening.agenda", **none) == "Föredragningslistan godkänns."
+
+
+def test_the_first_page_order_is_refused_when_a_row_is_unknown_repeated_or_left_out():
+    def problems(order):
+        document = housestyle.preset("stockholm-sdn")
+        document["first_page_order"] = order
+        return [(p.field, p.message) for p in housestyle.validate(document)]
+
+    rows = list(housestyle.FIRST_PAGE_ROWS)
+    assert problems(["place", "paragraphs", *rows[1:5]]) == []
+    assert problems([*rows, "weather"]) == [
+        (
+            "first_page_order",
+            "Okänd rad ”weather” på första sidan (kända rader: place, attendance, others, adjusters, adjustment, "
+            "paragraphs).",
+        )
+    ]
+    assert problems([*rows, "others"]) == [("first_page_order", "Raden others står mer än en gång på första sidan.")]
+    assert problems(rows[:-1]) == [
+        (
+            "first_page_order",
+            "Raden paragraphs saknas på första sidan (alla rader ska stå med: place, attendance, others, adjusters, "
+            "adjustment, paragraphs).",
+        )
+    ]
+    assert [field for field, _message in problems("place")] == ["first_page_order"]
+
+
+def test_an_older_style_without_a_first_page_order_keeps_stockholms():
+    document = housestyle.preset("sunne-kf")
+    del document["first_page_order"]
+    done = housestyle.completed(document)
+    assert done["first_page_order"] == housestyle.preset("stockholm-sdn")["first_page_order"]
+    assert done["first_page_order"] == ["place", "attendance", "others", "adjusters", "adjustment", "paragraphs"]
+    assert housestyle.validate(done) == []
