@@ -327,30 +327,40 @@ def _send_invitation(meeting: Meeting, invitee: AgendaInvitee, text: str, attach
     return 1
 
 
+def _when_and_where(meeting: Meeting) -> str:
+    """ "Årstadals stadsdelsnämnd, sammanträde 1/2027 (2027-01-14), kl. 18.00, Årstadals …" for a reminder."""
+    time = f", kl. {meeting.start_time:%H.%M}" if meeting.start_time else ""
+    place = f", {meeting.place}" if meeting.place else ""
+    return f"{describe(meeting)}{time}{place}"
+
+
+def _send_reminder(row: NoticeRecipient | AgendaInvitee, meeting: Meeting, body: str, now: datetime.datetime) -> int:
+    """One reminder, recorded on its row in the same transaction: a mail the server refuses is not recorded."""
+    try:
+        with transaction.atomic():
+            type(row).objects.filter(pk=row.pk).update(reminded_at=now)
+            EmailMessage(f"Påminnelse, kallelse: {describe(meeting)}", body, to=[row.email]).send()
+    except Exception:
+        logger.exception("Could not send the reminder of %s to %s", meeting, row.email)
+        return 0
+    return 1
+
+
 def _remind_invitees(meeting: Meeting, now: datetime.datetime) -> int:
-    sent = 0
     pending = AgendaInvitee.objects.filter(
         agenda_item__meeting=meeting,
         agenda_item__withdrawn_at__isnull=True,
         sent_at__isnull=False,
         opened_at__isnull=True,
     ).select_related("agenda_item")
+    sent = 0
     for invitee in pending:
         body = (
             f'Påminnelse: du är inbjuden som föredragande till punkten "{invitee.agenda_item.title}" vid '
-            f"{describe(meeting)}"
-            f"{', kl. ' + meeting.start_time.strftime('%H.%M') if meeting.start_time else ''}"
-            f"{', ' + meeting.place if meeting.place else ''}.\n\n"
+            f"{_when_and_where(meeting)}.\n\n"
             f"Punkten och dess offentliga handlingar:\n{link('reading:invitation', invitee.token)}{SIGNATURE}"
         )
-        try:
-            with transaction.atomic():
-                AgendaInvitee.objects.filter(pk=invitee.pk).update(reminded_at=now)
-                EmailMessage(f"Påminnelse, kallelse: {describe(meeting)}", body, to=[invitee.email]).send()
-        except Exception:
-            logger.exception("Could not send the reminder of %s to %s", meeting, invitee.email)
-            continue
-        sent += 1
+        sent += _send_reminder(invitee, meeting, body, now)
     return sent
 
 
@@ -377,20 +387,11 @@ def remind(meeting: Meeting) -> int:
     now = timezone.now()
     for copy in notice.recipients.filter(opened_at__isnull=True).select_related("person"):
         body = (
-            f"Påminnelse: du är kallad till {describe(meeting)}"
-            f"{', kl. ' + meeting.start_time.strftime('%H.%M') if meeting.start_time else ''}"
-            f"{', ' + meeting.place if meeting.place else ''}.\n\n"
+            f"Påminnelse: du är kallad till {_when_and_where(meeting)}.\n\n"
             f"Föredragningslistan och handlingarna finns i läsrummet:\n{link('reading:notice-open', copy.token)}"
             f"{SIGNATURE}"
         )
-        try:
-            with transaction.atomic():
-                NoticeRecipient.objects.filter(pk=copy.pk).update(reminded_at=now)
-                EmailMessage(f"Påminnelse, kallelse: {describe(meeting)}", body, to=[copy.email]).send()
-        except Exception:
-            logger.exception("Could not send the reminder of %s to %s", meeting, copy.email)
-            continue
-        sent += 1
+        sent += _send_reminder(copy, meeting, body, now)
     sent += _remind_invitees(meeting, now)
     if sent:
         MeetingNotice.objects.filter(pk=notice.pk).update(reminded_at=now)
