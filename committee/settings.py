@@ -371,6 +371,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+# base.html makes each message a Bootstrap alert named by its tag; Bootstrap calls an error "danger".
+MESSAGE_TAGS = {40: "danger"}  # django.contrib.messages.constants.ERROR
 OTP_TOTP_ISSUER = "Paragraf"  # the name an authenticator app shows beside the code
 
 MIDDLEWARE += [

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from minutes.agenda.convert import convert_to_pdf, failed_message, is_office
+from minutes.agenda.convert import convert_to_pdf, failed_message, is_office, office_converter
 from minutes.agenda.items import _editable_agenda_item
 from minutes.models import AgendaDocument, AgendaItem
 
@@ -65,7 +65,7 @@ def receive(upload: UploadedFile) -> Received:
         check_pdf(data, name=name)
         return Received(name=name, pdf=data)
     if not is_office(name, data):
-        raise ValidationError(_("The file is not a PDF. Only PDF documents can be uploaded."), code="not_pdf")
+        raise ValidationError(not_accepted_message(), code="not_pdf")
     pdf = convert_to_pdf(name, data)
     if len(pdf) > max_bytes():
         raise ValidationError(
@@ -81,6 +81,16 @@ def receive(upload: UploadedFile) -> Received:
         pdf=pdf,
         original_sha256=hashlib.sha256(data).hexdigest(),
         converted_with=(producer or "LibreOffice")[:100],
+    )
+
+
+def not_accepted_message() -> str:
+    """What the upload field says of any other file: which kinds it takes depends on the converter."""
+    if office_converter() is None:
+        return _("The file is not a PDF. Only PDF documents can be uploaded.")
+    return _(
+        "The file is neither a PDF nor an Office document (Word, Excel, PowerPoint or OpenDocument). "
+        "Save it as PDF and upload the PDF."
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from committee.headers import allow_own_styles
 from committee.models import Committee
 from committee.permissions import can_prepare_meeting, serves_as_secretary
 from minutes import notice as notices
@@ -156,6 +157,7 @@ def notice_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'inline; filename="{notices.pdf_name(meeting)}"'
     elif fmt == "html":
         response = HttpResponse(notices.render_notice(snapshot, "html"), content_type="text/html; charset=utf-8")
+        allow_own_styles(response)  # the document's print stylesheet is inline, as in the protocol's
     elif fmt == "txt":
         response = HttpResponse(notices.render_notice(snapshot, "text"), content_type="text/plain; charset=utf-8")
     else:

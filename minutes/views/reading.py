@@ -81,13 +81,36 @@ def reading_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         note.document_id: note
         for note in DocumentNote.objects.filter(user=request.user, document__agenda_item__meeting=meeting)
     }
+    # Every version's predecessor, so that a replaced document shows its history and keeps the
+    # reader's note written on an earlier version.
+    versions = {
+        document.pk: document
+        for document in AgendaDocument.objects.filter(agenda_item__meeting=meeting).only(
+            "pk", "previous_id", "title", "date", "uploaded_at"
+        )
+    }
+    notice = notices.sent_notice(meeting)
     has_second_factor = verified(request)
     rows = []
     for number, item in enumerate(agenda, start=1):
         entries = []
         for document in item.documents.all():
             locked = (document.confidential or item.confidential) and not has_second_factor
-            entries.append({"document": document, "locked": locked, "note": None if locked else notes.get(document.pk)})
+            older = _older_versions(document, versions)
+            note, note_on = None, None
+            if not locked:
+                note, note_on = _latest_note(document, older, notes)
+            entries.append(
+                {
+                    "document": document,
+                    "locked": locked,
+                    "note": note,
+                    "note_on_version": note_on,
+                    "version": len(older) + 1,
+                    "older": older,
+                    "after_notice": bool(older and notice and document.uploaded_at > notice.sent_at),
+                }
+            )
         rows.append({"number": number, "item": item, "documents": entries})
     context = {
         "meeting": meeting,
@@ -101,6 +124,28 @@ def reading_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     # With it, confidential proposals show, and nothing may keep the page.
     response["Cache-Control"] = "private, no-store" if has_second_factor else "private, no-cache"
     return response
+
+
+def _older_versions(document: AgendaDocument, versions: dict[int, AgendaDocument]) -> list[AgendaDocument]:
+    """The document's earlier versions, newest first."""
+    older, previous = [], document.previous_id
+    while previous is not None and previous in versions:
+        older.append(versions[previous])
+        previous = versions[previous].previous_id
+    return older
+
+
+def _latest_note(
+    document: AgendaDocument, older: list[AgendaDocument], notes: dict[int, DocumentNote]
+) -> tuple[DocumentNote | None, int | None]:
+    """The reader's note on this version, else the one on the newest earlier version that has one (and
+    that version's number): a note follows the document when it is replaced."""
+    if document.pk in notes:
+        return notes[document.pk], None
+    for index, version in enumerate(older):
+        if version.pk in notes:
+            return notes[version.pk], len(older) - index
+    return None, None
 
 
 def _readable_document(request: HttpRequest, document_pk: int) -> AgendaDocument:

@@ -64,7 +64,7 @@ def test_a_pdf_is_stored_with_its_checksum_and_reads_back(agenda_item, media):
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"Hej", "anteckning.txt", "Filen är inte en PDF. Bara PDF-handlingar kan laddas upp."),
+        (b"Hej", "anteckning.txt", "Filen är varken en PDF eller ett Office-dokument"),
         (DOCX, "beslut.docx", "Office-filen kunde inte läsas; den kan vara skadad."),
         (pdf_bytes(password="hemligt"), "krypterad.pdf", "PDF-filen är krypterad eller lösenordsskyddad."),
         (pdf_bytes()[:200], "trasig.pdf", "PDF-filen kunde inte läsas"),

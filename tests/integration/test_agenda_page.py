@@ -122,7 +122,7 @@ def test_an_upload_that_is_not_a_pdf_comes_back_with_the_message_at_the_field(se
     )
 
     assert response.status_code == 400
-    assert "Filen är inte en PDF. Bara PDF-handlingar kan laddas upp." in response.content.decode()
+    assert "Filen är varken en PDF eller ett Office-dokument" in response.content.decode()
     assert agenda_item.documents.count() == 0
 
 

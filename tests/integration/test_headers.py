@@ -131,3 +131,15 @@ def test_a_pdf_is_only_kept_out_of_frames_so_the_browsers_viewer_can_show_it(cli
 
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert response["Content-Security-Policy"] == "frame-ancestors 'none'"
+
+
+def test_every_page_names_its_icon_and_the_icon_is_served(client):
+    from django.contrib.staticfiles import finders
+    from django.urls import reverse
+
+    page = client.get(reverse("login")).content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+
+    assert icon is not None
+    assert finders.find("favicon.svg").endswith("static/favicon.svg")
+    assert icon.group(1).endswith("favicon.svg")

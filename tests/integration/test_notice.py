@@ -255,3 +255,32 @@ def test_the_notice_is_gathered_in_a_fixed_number_of_queries(
         snapshot = notices.notice_snapshot(meeting)
 
     assert len(snapshot.items) == items
+
+
+def test_the_notice_as_a_web_page_may_use_its_own_stylesheet_and_nothing_else_inline(agenda, client):
+    import base64
+    import hashlib
+
+    client.force_login(agenda.secretary)
+
+    response = client.get(reverse("minutes:notice-document", args=[agenda.meeting.pk, "html"]))
+    styles = re.findall(r"<style[^>]*>(.*?)</style>", response.content.decode(), re.DOTALL)
+    policy = response["Content-Security-Policy"]
+
+    assert styles
+    for style in styles:
+        assert "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'" in policy
+    assert "'unsafe-inline'" not in policy
+
+
+def test_a_refused_action_is_shown_as_a_bootstrap_danger_alert(agenda, client):
+    agenda.meeting.date = timezone.localdate() - datetime.timedelta(days=1)
+    agenda.meeting.save()
+    client.force_login(agenda.secretary)
+
+    page = client.post(
+        reverse("minutes:notice-action", args=[agenda.meeting.pk]), {"action": "send"}, follow=True
+    ).content.decode()
+
+    assert '<div class="alert alert-danger" role="status">Sammanträdet har hållits' in page
+    assert "alert-error" not in page

@@ -191,3 +191,19 @@ def test_without_a_converter_an_office_file_is_refused_with_what_to_do(
     assert "Office-filer kan inte tas emot här: ingen konverterare till PDF (LibreOffice) är installerad" in page
     assert 'accept="application/pdf,.pdf"' in page
     assert (AgendaDocument.objects.count(), stored_files(media)) == (0, [])
+
+
+def test_any_other_file_is_refused_naming_the_kinds_the_field_takes(
+    secretary, agenda_item, media, monkeypatch, tmp_path
+):
+    with_converter = post_document(secretary, agenda_item, b"Hej", "anteckning.txt").content.decode()
+    monkeypatch.setenv("PATH", str(tmp_path))
+    without = post_document(secretary, agenda_item, b"Hej", "anteckning.txt").content.decode()
+
+    assert (
+        "Filen är varken en PDF eller ett Office-dokument (Word, Excel, PowerPoint eller OpenDocument)"
+        in with_converter
+    )
+    assert "Office-dokument" not in without
+    assert "Filen är inte en PDF. Bara PDF-handlingar kan laddas upp." in without
+    assert (AgendaDocument.objects.count(), stored_files(media)) == (0, [])

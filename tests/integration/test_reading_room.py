@@ -102,6 +102,39 @@ def test_a_note_is_seen_by_its_writer_alone(agenda, client):
     assert list(DocumentNote.objects.values_list("user", "text")) == [(writer.pk, "Fråga om <b>kostnaden</b>")]
 
 
+def test_a_replaced_document_shows_its_history_and_keeps_the_readers_note(agenda, client, mailoutbox):
+    from minutes.agenda.documents import store_document
+    from minutes.notice import send_notice
+    from tests.agenda_files import pdf_bytes, upload
+
+    reader = agenda.members[0]
+    client.force_login(reader)
+    client.post(reverse("reading:note", args=[agenda.public_document.pk]), {"text": "Fråga om kostnaden"})
+    send_notice(agenda.meeting, by=agenda.secretary)
+    second = store_document(
+        agenda.public,
+        upload=upload(pdf_bytes(3)),
+        title="Tjänsteutlåtande budget, reviderat",
+        date=agenda.meeting.date,
+        confidential=False,
+        replaces=agenda.public_document,
+    )
+
+    page = client.get(reverse("reading:meeting", args=[agenda.meeting.pk])).content.decode()
+    client.post(reverse("reading:note", args=[second.pk]), {"text": "Fråga om kostnaden, nu besvarad"})
+    after = client.get(reverse("reading:meeting", args=[agenda.meeting.pk])).content.decode()
+
+    assert page.count("data-document>") == 2  # the current version alone is a document to open
+    assert "Ny version efter kallelsen" in page
+    assert "Version 2, ersatt" in page
+    assert reverse("reading:document", args=[agenda.public_document.pk]) in page  # the earlier version
+    assert f'id="note-origin-{second.pk}"' in page
+    assert "Du skrev anteckningen till version 1" in page
+    assert 'name="text" rows="3" maxlength="10000">Fråga om kostnaden</textarea>' in page
+    assert "Du skrev anteckningen till version 1" not in after
+    assert "Fråga om kostnaden, nu besvarad</textarea>" in after
+
+
 def test_an_empty_note_removes_it(agenda, client):
     client.force_login(agenda.members[0])
     url = reverse("reading:note", args=[agenda.public_document.pk])
@@ -189,7 +222,7 @@ def test_the_service_worker_is_served_for_the_reading_room(client):
     assert b'"paragraf-reading-v1"' in response.content
 
 
-@pytest.mark.parametrize(("items", "queries"), [(1, 9), (3, 9)])
+@pytest.mark.parametrize(("items", "queries"), [(1, 11), (3, 11)])
 def test_the_meeting_page_reads_a_fixed_number_of_queries(agenda, client, items, queries, django_assert_num_queries):
     from minutes.agenda.documents import store_document
     from minutes.agenda.items import add_agenda_item
