@@ -62,4 +62,21 @@
     clearTimeout(timer);
     timer = setTimeout(refresh, PREVIEW_DELAY);
   });
+
+  // Another meeting for the preview: asked for with the style as typed, so that nothing typed is lost
+  // (without scripts the chooser's own form reloads the page).
+  const chooser = document.getElementById("f-meeting");
+  if (chooser && chooser.form) {
+    const choose = (event) => {
+      event.preventDefault();
+      form.elements.meeting.value = chooser.value;
+      const address = new URL(window.location.href);
+      address.searchParams.set("meeting", chooser.value);
+      window.history.replaceState(null, "", address);
+      clearTimeout(timer);
+      refresh();
+    };
+    chooser.form.addEventListener("submit", choose);
+    chooser.addEventListener("change", choose);
+  }
 })();

@@ -1,5 +1,7 @@
 """The house-style editor in Chromium: from the start page by links, one sentence changed, previewed, saved, used."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -53,3 +55,24 @@ def test_the_editor_fits_a_phone(page, demo, sign_in):
     sign_in(page, f"/namnd/{demo.committee.slug}/husstil/")
     expect(page.locator("#preview")).to_contain_text("Beslutsgång")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_another_meeting_in_the_preview_keeps_what_was_typed(page, demo, sign_in):
+    from tests.factories import ItemFactory, MeetingFactory
+
+    other_meeting = MeetingFactory(committee=demo.committee, number=10, date=datetime.date(2016, 10, 20))
+    ItemFactory(meeting=other_meeting, title="Budgetuppföljning oktober")
+    sign_in(page, f"/namnd/{demo.committee.slug}/husstil/")
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("Budgetuppföljning oktober")  # the latest meeting with §§
+    field = page.get_by_label("motion.approve", exact=True)
+    field.fill(CHANGED)
+
+    page.locator("#f-meeting").select_option(label="Sammanträde 9, 2016-09-22")
+
+    expect(preview).to_contain_text("Mariana Moreira Duarte m fl (MP): bifall till förvaltningens förslag.")
+    expect(field).to_have_value(CHANGED)
+    assert "meeting=" in page.url
+    page.get_by_role("button", name="Spara som ny version").click()
+    expect(page.get_by_role("status").first).to_contain_text("Sparad som version 2.")
+    assert Committee.objects.get().house_style.document["sentences"]["motion.approve"] == CHANGED
