@@ -53,6 +53,8 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from minutes.protocol import jinja_errors
+
 PRESETS = Path(__file__).parent / "styles"
 FORMAT = 2  # 2: the opening §§, signatures, certificate, new sections and choices; a format-1 document is completed
 
@@ -650,9 +652,10 @@ def check_template(name: str, text: Any) -> str:
     env = sandbox()
     try:
         ast = env.parse(text)
+        found = meta.find_undeclared_variables(ast)  # compiles: an unknown filter or test is found here
     except jinja2.TemplateSyntaxError as error:
-        return f"Mallen {name}, rad {error.lineno}: syntaxfel ({error.message})."
-    unknown = sorted(meta.find_undeclared_variables(ast) - allowed(name))
+        return f"Mallen {name}, rad {error.lineno}: {jinja_errors.syntax_error(error)}."
+    unknown = sorted(found - allowed(name))
     if unknown:
         first = unknown[0]
         known = ", ".join(sorted(allowed(name)))
@@ -668,11 +671,11 @@ def check_template(name: str, text: Any) -> str:
         }
         template.render(**common, **values)
     except jinja2.sandbox.SecurityError as error:
-        return f"Mallen {name}, rad {_error_line(error)}: otillåtet i en mall ({error})."
+        return f"Mallen {name}, rad {_error_line(error)}: {jinja_errors.security_error(error)}."
     except jinja2.UndefinedError as error:
-        return f"Mallen {name}, rad {_error_line(error)}: {_undefined(error)}."
+        return f"Mallen {name}, rad {_error_line(error)}: {jinja_errors.undefined_error(error)}."
     except Exception as error:  # a template is user text: any failure on sample values refuses it
-        return f"Mallen {name}, rad {_error_line(error)}: fel vid provutskrift ({error})."
+        return f"Mallen {name}, rad {_error_line(error)}: {jinja_errors.render_error(error)}."
     return ""
 
 
@@ -684,15 +687,6 @@ def _error_line(error: BaseException) -> int:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-def _undefined(error: jinja2.UndefinedError) -> str:
-    match = re.search(r"'([^']+)' has no attribute '([^']+)'|has no attribute '([^']+)'", str(error))
-    if match and match.group(2):
-        return f"okänd platshållare {match.group(2)}"
-    if match and match.group(3):
-        return f"okänd platshållare {match.group(3)}"
-    return f"odefinierat värde ({error})"
 
 
 def validate(document: Any) -> list[Problem]:

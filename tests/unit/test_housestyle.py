@@ -2,6 +2,8 @@
 
 import copy
 
+import pytest
+
 from minutes.protocol import housestyle
 from minutes.protocol.housestyle import Problem, validate
 
@@ -68,10 +70,35 @@ def test_sandbox_has_no_range_and_no_huge_powers_or_repetitions():
         )
     )
     assert [(p.field, p.message.split(" (")[0]) for p in problems] == [
-        ("motion.approve", "Mallen motion.approve, rad 1: otillåtet i en mall"),
+        ("motion.approve", "Mallen motion.approve, rad 1: otillåtet i en mall: för många upprepningar."),
         ("motion.reject", "Mallen motion.reject, rad 1: okänd platshållare range"),
-        ("motion.table", "Mallen motion.table, rad 1: otillåtet i en mall"),
+        ("motion.table", "Mallen motion.table, rad 1: otillåtet i en mall: för många upprepningar."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ movers ", "rad 1: syntaxfel: mallen tar slut innan »}}« kommer."),
+        ("{{ }}", "rad 1: syntaxfel: ett värde eller en platshållare väntades före »}}«."),
+        ("x\n{% if movers %}x", "rad 2: syntaxfel: »{% endif %}« saknas."),
+        ("{% foo %}", "rad 1: syntaxfel: okänd tagg »foo«."),
+        ("{{ movers | nofilter }}", "rad 1: syntaxfel: okänt filter »nofilter«."),
+        ("{{ 2 ** 100 }}", "rad 1: otillåtet i en mall: för stor potens."),
+        ("{# x", "rad 1: syntaxfel: kommentaren avslutas inte (#} saknas)."),
+        ("{{ movers $ }}", "rad 1: syntaxfel: tecknet »$« hör inte hemma här."),
+        ("{{ movers ) }}", "rad 1: syntaxfel: »)« hör inte hemma här."),
+        ("{{ movers base_proposal }}", "rad 1: syntaxfel: »}}« väntades, men här står »base_proposal«."),
+        ("{{ movers.__class__ }}", "rad 1: otillåtet i en mall: __class__ får inte läsas."),
+        (
+            "{{ movers + 1 }}",
+            "rad 1: fel vid provutskrift: värden av olika slag kan inte räknas ihop (text och tal, till exempel).",
+        ),
+    ],
+)
+def test_a_broken_template_is_explained_in_swedish(template, message):
+    problems = validate(changed(motion__approve=template))
+    assert [p.message for p in problems] == [f"Mallen motion.approve, {message}"]
 
 
 def test_validate_accepts_a_valid_change():

@@ -139,6 +139,6 @@ def test_a_broken_notice_template_or_an_empty_word_is_refused_at_its_field():
     problems = housestyle.validate(document)
     assert [(p.path, p.field, p.message.split(" (")[0]) for p in problems] == [
         ("$.notice.heading", "notice.heading", "notice.heading måste vara en text som inte är tom."),
-        ("$.notice.title", "notice.title", "Mallen notice.title, rad 1: syntaxfel"),
+        ("$.notice.title", "notice.title", "Mallen notice.title, rad 1: syntaxfel: mallen tar slut innan »}}« kommer."),
         ("$.notice.time", "notice.time", "Mallen notice.time, rad 1: okänd platshållare clock"),
     ]
