@@ -327,7 +327,7 @@ def _send_invitation(meeting: Meeting, invitee: AgendaInvitee, text: str, attach
     return 1
 
 
-def _when_and_where(meeting: Meeting) -> str:
+def when_and_where(meeting: Meeting) -> str:
     """ "Årstadals stadsdelsnämnd, sammanträde 1/2027 (2027-01-14), kl. 18.00, Årstadals …" for a reminder."""
     time = f", kl. {meeting.start_time:%H.%M}" if meeting.start_time else ""
     place = f", {meeting.place}" if meeting.place else ""
@@ -357,7 +357,7 @@ def _remind_invitees(meeting: Meeting, now: datetime.datetime) -> int:
     for invitee in pending:
         body = (
             f'Påminnelse: du är inbjuden som föredragande till punkten "{invitee.agenda_item.title}" vid '
-            f"{_when_and_where(meeting)}.\n\n"
+            f"{when_and_where(meeting)}.\n\n"
             f"Punkten och dess offentliga handlingar:\n{link('reading:invitation', invitee.token)}{SIGNATURE}"
         )
         sent += _send_reminder(invitee, meeting, body, now)
@@ -387,7 +387,7 @@ def remind(meeting: Meeting) -> int:
     now = timezone.now()
     for copy in notice.recipients.filter(opened_at__isnull=True).select_related("person"):
         body = (
-            f"Påminnelse: du är kallad till {_when_and_where(meeting)}.\n\n"
+            f"Påminnelse: du är kallad till {when_and_where(meeting)}.\n\n"
             f"Föredragningslistan och handlingarna finns i läsrummet:\n{link('reading:notice-open', copy.token)}"
             f"{SIGNATURE}"
         )

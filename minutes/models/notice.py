@@ -30,6 +30,11 @@ class MeetingNotice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    # The last revised notice (ändrad kallelse), sent when the agenda changed after the notice went out.
+    revised_at = models.DateTimeField(_("last revised"), null=True, blank=True)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The house style the notice was first sent with: a sent notice prints with its words, whatever the
     # committee's style says later (None: not sent yet, or sent before notices were styled).
     style_document = models.JSONField(_("style document"), null=True, blank=True, editable=False)

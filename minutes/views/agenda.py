@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from committee.permissions import can_edit_meeting, can_prepare_meeting
+from minutes import notice_revision
 from minutes.agenda import items as agenda_items
 from minutes.agenda import protocol as agenda_protocol
 from minutes.agenda.convert import office_converter
@@ -51,6 +52,7 @@ def agenda_page(request: HttpRequest, pk: int, *, form: AgendaItemForm | None = 
         "editable": editable,
         "form": form,
         "to_make": sum(1 for item in agenda if item.item_id is None and not item.withdrawn),
+        "unannounced": len(notice_revision.pending_changes(meeting)) if meeting.date >= timezone.localdate() else 0,
     }
     return render(request, "minutes/agenda.html", context, status=400 if form.errors else 200)
 

@@ -19,6 +19,7 @@ from committee.headers import allow_own_styles
 from committee.models import Committee
 from committee.permissions import can_prepare_meeting, serves_as_secretary
 from minutes import notice as notices
+from minutes import notice_revision
 from minutes.models import AgendaInvitee, Meeting, MeetingNotice
 
 
@@ -74,12 +75,16 @@ def notice_page(
     got = {copy.person_id for copy in copies}
     roll = notices.recipients(meeting)
     unaddressed = [m for m in roll if m.person_id not in got and (m.person.user is None or not m.person.user.email)]
+    # Who "send" would reach once the notice is out: members new on the roll, officials new on the agenda.
+    waiting = len({m.person_id for m in roll if m.person_id not in got} - {m.person_id for m in unaddressed})
+    waiting += notices.uninvited(meeting).count()
     context = {
         "meeting": meeting,
         "notice": notice,
         "copies": copies,
         "opened": sum(1 for copy in copies if copy.opened_at),
         "unaddressed": unaddressed,
+        "waiting": waiting,
         "roll": len(roll),
         "body": notices.render_notice(notices.notice_snapshot(meeting), "html", bare=True),
         "due": notices.due_on(meeting),
@@ -93,6 +98,8 @@ def notice_page(
             .order_by("agenda_item__position", "id")
         ),
         "coming": meeting.date >= today,
+        "changes": notice_revision.pending_changes(meeting),
+        "revised_since": notice_revision.since(notice) if notice is not None and notice.sent else None,
     }
     invalid = form.errors or (rule is not None and rule.errors)
     return render(request, "minutes/notice.html", context, status=400 if invalid else 200)
@@ -139,6 +146,15 @@ def notice_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 ngettext("%(count)s reminder sent.", "%(count)s reminders sent.", sent) % {"count": sent},
+            )
+        elif action == "revise":
+            sent = notice_revision.send_revised_notice(meeting, by=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "The revised notice went to %(count)s person.", "The revised notice went to %(count)s people.", sent
+                )
+                % {"count": sent},
             )
         else:
             return HttpResponseBadRequest()
