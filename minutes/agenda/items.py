@@ -1,5 +1,7 @@
 """The agenda items of a meeting: add, edit, reorder, withdraw, and the standard opening items."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -27,6 +29,16 @@ def _editable_agenda_item(agenda_item: AgendaItem) -> AgendaItem:
     agenda_item = AgendaItem.objects.select_for_update().get(pk=agenda_item.pk)
     agenda_item.meeting = meeting
     return agenda_item
+
+
+def agenda_numbers(items: Iterable[AgendaItem]) -> dict[int, int]:
+    """Each item's number on the agenda, as the notice and the reading room print it: items in the order given,
+    counted without the withdrawn ones (which have none)."""
+    numbers: dict[int, int] = {}
+    for item in items:
+        if item.withdrawn_at is None:
+            numbers[item.pk] = len(numbers) + 1
+    return numbers
 
 
 def add_agenda_item(meeting: Meeting, *, title: str, **fields) -> AgendaItem:

@@ -22,6 +22,20 @@ class AgendaItemQuerySet(models.QuerySet):
         """What the public may see: neither confidential nor withdrawn."""
         return self.filter(confidential=False, withdrawn_at__isnull=True)
 
+    def with_agenda_number(self) -> "AgendaItemQuerySet":
+        """Each item with `agenda_number`, the number the notice gives it: counted among its meeting's items
+        not withdrawn, so that a confidential item left out of a public list leaves a gap there."""
+        counted = (
+            AgendaItem.objects.filter(
+                meeting=models.OuterRef("meeting"), withdrawn_at__isnull=True, position__lte=models.OuterRef("position")
+            )
+            .order_by()
+            .values("meeting")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(agenda_number=models.Subquery(counted))
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")

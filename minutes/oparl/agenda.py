@@ -57,6 +57,7 @@ def planned(body: Body, meeting_ids: list[int] | None = None) -> dict[int, Plann
     documents = AgendaDocument.objects.public().order_by("date", "pk")
     for item in (
         AgendaItem.objects.public()
+        .with_agenda_number()
         .filter(meeting_id__in=ids)
         .order_by("position")
         .prefetch_related(Prefetch("documents", queryset=documents))
@@ -134,7 +135,7 @@ def item_object(links: Links, entry: Planned, order: int, item: AgendaItem) -> d
         "id": links("planned-item", item.pk),
         "type": OPARL + "AgendaItem",
         "meeting": links("meeting", entry.meeting.pk),
-        "number": str(order),
+        "number": str(item.agenda_number),  # as the notice numbers it; "order" counts the public items
         "order": order,
         "name": item.title,
         "public": True,

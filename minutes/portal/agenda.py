@@ -85,7 +85,10 @@ def coming_items_matching(query, filters) -> list[AgendaItem]:
 def public_items(meeting: Meeting) -> list[AgendaItem]:
     documents = AgendaDocument.objects.public().order_by("date", "id")
     return list(
-        meeting.agenda_items.public().order_by("position").prefetch_related(Prefetch("documents", queryset=documents))
+        meeting.agenda_items.public()
+        .with_agenda_number()
+        .order_by("position")
+        .prefetch_related(Prefetch("documents", queryset=documents))
     )
 
 

@@ -46,6 +46,9 @@ def agenda_page(request: HttpRequest, pk: int, *, form: AgendaItemForm | None = 
     if form is None:
         form = AgendaItemForm(initial={"added_at_meeting": timezone.localdate() >= meeting.date})
     agenda = _agenda(meeting)
+    numbers = agenda_items.agenda_numbers(agenda)
+    for item in agenda:
+        item.agenda_number = numbers.get(item.pk)
     context = {
         "meeting": meeting,
         "agenda": agenda,

@@ -96,6 +96,24 @@ def test_the_public_agenda_shows_the_public_items_and_documents_only(client, com
     assert_no_secret(page)
 
 
+def test_a_public_item_keeps_the_number_the_notice_gives_it(client, coming):
+    from minutes.agenda.items import move_agenda_item
+    from minutes.notice import notice_snapshot
+
+    budget = coming.agenda_items.get(title="Budget 2027")
+    move_agenda_item(budget, by=1)  # below the confidential item
+    last = add_agenda_item(coming, title="Lokalfrågor")
+
+    page = client.get(agenda_url(coming)).content.decode()
+    notice = {item.title: item.position for item in notice_snapshot(coming).items}
+
+    assert (notice["Budget 2027"], notice["Lokalfrågor"]) == (2, 3)
+    assert re.findall(r'<h2 class="h5">(\d+)\. ([^<]+)</h2>', page) == [("2", "Budget 2027"), ("3", last.title)]
+    assert_no_secret(page)
+    (meeting,) = oparl(client, "meetings")[1]["data"]
+    assert [(item["number"], item["order"]) for item in meeting["agendaItem"]] == [("2", 1), ("3", 2)]
+
+
 def test_only_public_documents_are_served_at_the_public_address(client, coming):
     by_title = {d.title: d for d in AgendaDocument.objects.all()}
     public = by_title["Tjänsteutlåtande"]
