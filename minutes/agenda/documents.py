@@ -12,6 +12,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -181,6 +182,16 @@ def _delete_quietly(name: str) -> None:
         default_storage.delete(name)
     except Exception:  # the error that brought us here matters more; the orphan is logged
         logger.exception("could not remove the stored object %s after a failed upload", name)
+
+
+UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def download_name(document: AgendaDocument) -> str:
+    """The name a saved copy gets: the document's title and date ("Tjänsteutlåtande 2026-12-01.pdf"),
+    without the characters file systems refuse."""
+    title = UNSAFE_IN_NAMES.sub("-", document.title).strip(" .-")[:120] or "handling"
+    return f"{title} {document.date:%Y-%m-%d}.pdf"
 
 
 def read_document(document: AgendaDocument) -> bytes:

@@ -11,9 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from minutes.agenda.documents import read_document
+from minutes.agenda.documents import download_name, read_document
 from minutes.models import AgendaDocument, AgendaItem, Meeting, MeetingStatus
 from minutes.protocol.snapshot import HouseStyle
 
@@ -136,8 +137,9 @@ def agenda_document(request: HttpRequest, committee: str, year: int, number: int
     except OSError:
         raise Http404 from None
     response = HttpResponse(data, content_type="application/pdf")
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="handling-{document.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(
+        bool(request.GET.get("download")), download_name(document)
+    )
     response["ETag"] = f'"{document.sha256}"'
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response

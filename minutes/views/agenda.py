@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from minutes import notice_revision
 from minutes.agenda import items as agenda_items
 from minutes.agenda import protocol as agenda_protocol
 from minutes.agenda.convert import office_converter
-from minutes.agenda.documents import max_bytes, read_document, store_document
+from minutes.agenda.documents import download_name, max_bytes, read_document, store_document
 from minutes.agenda.forms import AgendaItemForm, DocumentForm, InviteeForm, ReplaceForm
 from minutes.forms import posted_number
 from minutes.models import AgendaDocument, AgendaInvitee, AgendaItem, Meeting
@@ -263,7 +264,7 @@ def document_response(document: AgendaDocument) -> HttpResponse:
     except OSError:
         raise Http404 from None
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(False, download_name(document))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store" if not document.is_public else "public, max-age=300"
     return response

@@ -144,6 +144,22 @@ def test_an_uploaded_pdf_is_listed_and_served_to_the_secretary(secretary, meetin
     assert (document.title, document.uploaded_by.username) == ("Tjänsteutlåtande", "sekreterare")
     served = secretary.get(reverse("minutes:agenda-document", args=[meeting.pk, document.pk]))
     assert (served["Content-Type"], served.content) == ("application/pdf", data)
+    assert served["Content-Disposition"] == "inline; filename*=utf-8''Tj%C3%A4nsteutl%C3%A5tande%202026-12-01.pdf"
+
+
+def test_a_saved_copy_is_named_by_its_title_and_date_without_characters_file_systems_refuse(meeting):
+    from minutes.agenda.documents import download_name
+
+    agenda_item = add_agenda_item(meeting, title="Budget 2027")
+    document = store_document(
+        agenda_item,
+        upload=upload(pdf_bytes()),
+        title='Bilaga 2: "Budget" 2027/28?',
+        date=datetime.date(2026, 12, 1),
+        confidential=False,
+    )
+
+    assert download_name(document) == "Bilaga 2- -Budget- 2027-28 2026-12-01.pdf"
 
 
 def test_a_replacement_is_uploaded_as_a_new_version(secretary, meeting):

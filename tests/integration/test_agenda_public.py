@@ -181,6 +181,8 @@ def test_oparl_carries_the_coming_meeting_with_its_public_agenda_and_files(clien
     (file,) = item["auxiliaryFile"]
     assert file["name"] == "Tjänsteutlåtande"
     assert client.get(file["accessUrl"]).content == pdf_bytes()
+    saved = client.get(file["downloadUrl"])
+    assert saved["Content-Disposition"] == "attachment; filename*=utf-8''Tj%C3%A4nsteutl%C3%A5tande%202026-12-01.pdf"
     errors = [
         e.message
         for kind, obj in (("Meeting", meeting), ("AgendaItem", item), ("File", file))
