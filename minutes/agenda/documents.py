@@ -26,6 +26,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from minutes.agenda.convert import convert_to_pdf, failed_message, is_office, office_converter
 from minutes.agenda.items import _editable_agenda_item
 from minutes.models import AgendaDocument, AgendaItem
+from minutes.notice import sent_notice
+from minutes.notice_revision import since
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +177,38 @@ def store_document(
             _delete_quietly(stored)
         raise
     return document
+
+
+def distributed(document: AgendaDocument) -> bool:
+    """Whether the members have had the document: it was there when the notice or its revision went out."""
+    notice = sent_notice(document.agenda_item.meeting)
+    return notice is not None and document.uploaded_at <= since(notice)
+
+
+def deletable(document: AgendaDocument) -> bool:
+    """A mistaken upload may be taken back until the members have had it or a § rests on it; after that a
+    document is only replaced, so that what was sent stays on record."""
+    return document.basis_of_id is None and not distributed(document)
+
+
+def delete_document(document: AgendaDocument) -> None:
+    """Take back the latest version of a document (the one before it, if any, becomes the latest again);
+    its stored file goes once the deletion is committed. Recorded in the meeting's history."""
+    with transaction.atomic():
+        _editable_agenda_item(document.agenda_item)
+        document = AgendaDocument.objects.select_for_update().select_related("agenda_item__meeting").get(pk=document.pk)
+        if AgendaDocument.objects.filter(previous=document).exists():
+            raise ValidationError(_("Only the latest version of a document can be removed."), code="replaced")
+        if document.basis_of_id is not None:
+            raise ValidationError(_("A § rests on the document: it cannot be removed."), code="basis")
+        if distributed(document):
+            raise ValidationError(
+                _("The members have had the document with the notice: replace it with a new version instead."),
+                code="distributed",
+            )
+        name = document.file.name
+        document.delete()
+        transaction.on_commit(lambda: _delete_quietly(name))
 
 
 def _delete_quietly(name: str) -> None:

@@ -22,10 +22,12 @@ from minutes import notice_revision
 from minutes.agenda import items as agenda_items
 from minutes.agenda import protocol as agenda_protocol
 from minutes.agenda.convert import office_converter
-from minutes.agenda.documents import download_name, max_bytes, read_document, store_document
+from minutes.agenda.documents import delete_document, download_name, max_bytes, read_document, store_document
 from minutes.agenda.forms import AgendaItemForm, DocumentForm, InviteeForm, ReplaceForm
 from minutes.forms import posted_number
 from minutes.models import AgendaDocument, AgendaInvitee, AgendaItem, Meeting
+from minutes.notice import sent_notice
+from minutes.notice_revision import since
 
 
 def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
@@ -167,6 +169,18 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             replace_forms[replaces.pk] = replace
             if replace.is_valid() and _store(request, agenda_item, replace, replaces=replaces):
                 return redirect("minutes:agenda-item", meeting.pk, agenda_item.pk)
+        elif what == "delete-document":
+            document = get_object_or_404(
+                AgendaDocument, pk=posted_number(request.POST, "document") or 0, agenda_item=agenda_item
+            )
+            try:
+                delete_document(document)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The document %(title)s is removed.") % {"title": document.title})
+            return redirect("minutes:agenda-item", meeting.pk, agenda_item.pk)
         elif what == "invitee":
             invitee_form = InviteeForm(request.POST, prefix="inv")
             if invitee_form.is_valid():
@@ -194,8 +208,16 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     documents = list(agenda_item.documents.select_related("uploaded_by", "previous").order_by("date", "id"))
     current = [document for document in documents if not any(d.previous_id == document.pk for d in documents)]
     older = {document.pk: _versions(document, documents) for document in current}
+    notice = sent_notice(meeting)
+    handed_out = since(notice) if notice is not None else None
     rows = [
-        (document, older[document.pk], replace_forms.get(document.pk) or ReplaceForm(prefix=f"r{document.pk}"))
+        (
+            document,
+            older[document.pk],
+            replace_forms.get(document.pk) or ReplaceForm(prefix=f"r{document.pk}"),
+            # as documents.deletable(), without a query per document
+            document.basis_of_id is None and (handed_out is None or document.uploaded_at > handed_out),
+        )
         for document in current
     ]
     invalid = (

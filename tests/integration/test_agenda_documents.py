@@ -9,12 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.utils import ProgrammingError
+from django.urls import reverse
+from django.utils import timezone
 
-from minutes.agenda.documents import read_document, store_document
+from minutes.agenda.documents import delete_document, read_document, store_document
 from minutes.agenda.items import add_agenda_item
-from minutes.models import AgendaDocument, AgendaItem
+from minutes.models import AgendaDocument, AgendaItem, MeetingNotice
 from tests.agenda_files import DOCX, pdf_bytes, upload
-from tests.factories import MeetingFactory
+from tests.factories import ItemFactory, MeetingFactory
 from tests.integration.test_storage import BUCKET, s3  # noqa: F401  (the moto fixture)
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +145,89 @@ def test_a_document_of_a_confidential_item_is_confidential(media):
     secret = add_agenda_item(MeetingFactory(), title="Placering", confidential=True, secrecy_ground="OSL 26 kap. 1 §")
 
     assert store(secret, pdf_bytes()).confidential is True
+
+
+# A mistaken upload is taken back until the members have had it; after that a document is only replaced.
+
+
+def send_notice_now(meeting) -> None:
+    MeetingNotice.objects.create(meeting=meeting, sent_at=timezone.now())
+
+
+def test_an_upload_the_members_have_not_had_is_removed_with_its_file(
+    agenda_item, media, django_capture_on_commit_callbacks
+):
+    document = store(agenda_item, pdf_bytes(1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_document(document)
+
+    assert (AgendaDocument.objects.count(), stored_files(media)) == (0, [])
+    assert AgendaDocument.history.filter(id=document.pk, history_type="-").exists()  # in the meeting's trail
+
+
+def test_removing_a_new_version_makes_the_one_before_the_latest_again(agenda_item, media):
+    first = store(agenda_item, pdf_bytes(1))
+    send_notice_now(agenda_item.meeting)
+    second = store(agenda_item, pdf_bytes(2), replaces=first)
+
+    delete_document(second)
+
+    assert list(AgendaDocument.objects.current().values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_document_sent_with_the_notice_or_replaced_or_resting_under_a_section_stays(agenda_item, media):
+    sent = store(agenda_item, pdf_bytes(1))
+    send_notice_now(agenda_item.meeting)
+    newer = store(agenda_item, pdf_bytes(2), replaces=sent)
+    refusals = []
+    for document in (sent, newer):
+        try:
+            delete_document(document)
+        except ValidationError as error:
+            refusals.append(error.messages[0])
+    MeetingNotice.objects.all().delete()
+    resting = store(agenda_item, pdf_bytes(3), title="Bilaga")
+    resting.basis_of = ItemFactory(meeting=agenda_item.meeting, title=agenda_item.title)
+    resting.save()
+    with pytest.raises(ValidationError) as refused:
+        delete_document(resting)
+
+    assert refusals == ["Bara den senaste versionen av en handling kan tas bort."]  # the newer one went
+    assert refused.value.messages == ["En paragraf vilar på handlingen: den kan inte tas bort."]
+    assert set(AgendaDocument.objects.values_list("pk", flat=True)) == {sent.pk, resting.pk}
+
+
+def test_a_distributed_document_is_refused_with_what_to_do_instead(agenda_item, media):
+    document = store(agenda_item, pdf_bytes(1))
+    send_notice_now(agenda_item.meeting)
+
+    with pytest.raises(ValidationError) as refused:
+        delete_document(document)
+
+    assert refused.value.messages == [
+        "Ledamöterna har fått handlingen med kallelsen: ersätt den med en ny version i stället."
+    ]
+    assert AgendaDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_the_secretary_removes_an_upload_from_the_items_page(agenda_item, media, client, django_user_model):
+    secretary = django_user_model.objects.create_user("sekreterare", password="x")
+    agenda_item.meeting.committee.secretaries.add(secretary)
+    agenda_item.meeting.date = timezone.localdate() + datetime.timedelta(days=7)
+    agenda_item.meeting.save()
+    kept = store(agenda_item, pdf_bytes(1), title="Kallad handling")
+    send_notice_now(agenda_item.meeting)
+    mistaken = store(agenda_item, pdf_bytes(2), title="Fel fil")
+    client.force_login(secretary)
+    url = reverse("minutes:agenda-item", args=[agenda_item.meeting.pk, agenda_item.pk])
+
+    page = client.get(url).content.decode()
+    done = client.post(url, {"form": "delete-document", "document": mistaken.pk}, follow=True).content.decode()
+    refused = client.post(url, {"form": "delete-document", "document": kept.pk}, follow=True).content.decode()
+
+    assert "Ta bort Fel fil" in page
+    assert "Ta bort Kallad handling" not in page
+    assert "Handlingen Fel fil är borttagen." in done
+    assert "Ledamöterna har fått handlingen med kallelsen" in refused
+    assert list(AgendaDocument.objects.values_list("title", flat=True)) == ["Kallad handling"]
