@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from committee.models import ROLE_TITLES, Membership
 from minutes.agenda.documents import store_document
 from minutes.agenda.items import add_agenda_item, add_invitee, add_opening_items
-from minutes.models import Adjuster, AgendaInvitee, Meeting, MeetingNotice, NoticeRecipient
+from minutes.models import Adjuster, AgendaDocument, AgendaInvitee, AgendaItem, Meeting, MeetingNotice, NoticeRecipient
 from minutes.protocol.pdf import html_to_pdf
 
 COMING_IN_DAYS = 12
@@ -122,8 +122,19 @@ def add_coming_meeting(earlier: Meeting, *, today: datetime.date) -> Meeting:
             )
         if title == PRESENTER[0]:
             add_invitee(item, name=PRESENTER[1], email=PRESENTER[2])
-    record_sent_notice(meeting, by=secretary, today=today)
+    notice = record_sent_notice(meeting, by=secretary, today=today)
+    built_before(meeting, notice.sent_at - datetime.timedelta(hours=1))
     return meeting
+
+
+def built_before(meeting: Meeting, moment: datetime.datetime) -> None:
+    """The demo builds the agenda now, as the secretary did before the notice went out: its recorded times
+    move to before the notice, so that nothing shows as changed since the members had it."""
+    items = AgendaItem.objects.filter(meeting=meeting)
+    items.update(created_at=moment)
+    AgendaItem.history.filter(meeting_id=meeting.pk).update(history_date=moment, created_at=moment)
+    AgendaDocument.objects.filter(agenda_item__in=items).update(uploaded_at=moment)
+    AgendaDocument.history.filter(agenda_item_id__in=items.values("pk")).update(history_date=moment, uploaded_at=moment)
 
 
 def record_sent_notice(meeting: Meeting, *, by, today: datetime.date) -> MeetingNotice:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from committee.models import Committee, Membership
 from minutes import notice as notices
+from minutes import notice_revision
 from minutes.agenda.documents import read_document
 from minutes.demo import DEMO_ACCOUNTS
 from minutes.models import (
@@ -115,3 +116,6 @@ def test_the_demos_coming_meeting_has_a_sent_notice_with_its_recipients(seal_cer
     (budget,) = [item for item in snapshot.items if item.title == "Verksamhetsplan och budget 2027"]
     assert budget.presenters == ("Maria Lind, controller",)
     assert notices.notice_check(coming, datetime.date.today()) is None
+    # The agenda was built before the notice went out: nothing waits for a revised notice.
+    assert notice_revision.pending_changes(coming) == []
+    assert 'id="notice-changes"' not in page
