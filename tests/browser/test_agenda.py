@@ -139,6 +139,10 @@ def test_the_secretary_builds_the_agenda_and_makes_the_paragraphs_a_citizen_sees
     assert "sekretess: OSL 26 kap. 1 §" in rows.nth(1).inner_text()
     page.set_viewport_size(PHONE)
     assert no_overflow(page) <= PHONE["width"]
+    # One card per item on a phone: the order buttons are in view, not past a sideways scroll.
+    table = page.locator("#agenda-items")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    assert rows.nth(0).get_by_role("button", name=f"Flytta {ITEMS[0][0]} nedåt").bounding_box()["x"] < PHONE["width"]
     page.get_by_role("link", name=ITEMS[0][0]).click()
     assert no_overflow(page) <= PHONE["width"]
     page.get_by_role("link", name="Tillbaka till föredragningslistan").click()

@@ -88,7 +88,7 @@ def test_items_move_up_and_down_and_withdraw_with_the_time(secretary, meeting):
     page = secretary.get(reverse("minutes:agenda-page", args=[meeting.pk])).content.decode()
     assert "utgått" in page
     # Numbered as the notice numbers them: the withdrawn item has no number, and none is skipped.
-    numbers = re.findall(r"<tr[^>]*>\n<td>([^<]+)</td>\n<td>(?:<s>)?<a [^>]+>([^<]+)</a>", page)
+    numbers = re.findall(r"<tr[^>]*>\n<td[^>]*>([^<]+)</td>\n<td>(?:<s>)?<a [^>]+>([^<]+)</a>", page)
     assert numbers == [("1", "A"), ("2", "C"), ("–", "B")]
     trail = secretary.get(reverse("minutes:audit-trail", args=[meeting.pk])).content.decode()
     assert trail.count("Dagordningspunkt") >= 4  # three added, one withdrawn, and the moves

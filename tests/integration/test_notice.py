@@ -153,7 +153,7 @@ def test_the_notice_page_plans_sends_and_reminds(agenda, smtp_server, client):
     assert "Kallelsen gick till 3 personer." in sent.content.decode()
     page = reminded.content.decode()
     assert "3 påminnelser skickade." in page
-    assert re.search(r'<table class="table table-sm" id="notice-recipients">', page)
+    assert re.search(r'<table class="table table-sm table-stack" id="notice-recipients">', page)
     assert len(smtp_server.messages) == 6
 
 
