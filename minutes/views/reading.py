@@ -22,6 +22,7 @@ from committee.models import Committee, Membership
 from committee.permissions import can_read_agenda
 from minutes import notice as notices
 from minutes.models import AgendaDocument, DocumentNote, Meeting
+from minutes.reading.summons import summoned_meetings
 from minutes.views.agenda import document_response
 from minutes.views.second_factor import code_page
 
@@ -49,14 +50,20 @@ def verified(request: HttpRequest) -> bool:
 
 @login_required
 def reading_home(request: HttpRequest) -> HttpResponse:
+    """The coming meetings of the reader's committees; those they are summoned to say so, first."""
     committees = reader_committees(request.user)
     today = timezone.localdate()
-    meetings = list(
-        Meeting.objects.filter(committee__in=committees, date__gte=today)
+    summons = summoned_meetings(request.user, today=today)
+    summoned = {entry.meeting.pk for entry in summons}
+    meetings = [
+        meeting
+        for meeting in Meeting.objects.filter(committee__in=committees, date__gte=today)
         .select_related("committee")
         .order_by("date", "start_time", "pk")
-    )
-    response = render(request, "reading/home.html", {"committees": committees, "meetings": meetings})
+        if meeting.pk not in summoned
+    ]
+    context = {"committees": committees, "summons": summons, "meetings": meetings}
+    response = render(request, "reading/home.html", context)
     response["Cache-Control"] = "private, no-cache"  # kept by the service worker for offline reading
     return response
 

@@ -18,6 +18,7 @@ from minutes.completeness import item_checks, meeting_checks
 from minutes.forms import MeetingForm, NewItemForm, posted_number
 from minutes.models import Item, Meeting
 from minutes.protocol.adjusted import snapshot_for
+from minutes.reading.summons import summoned_meetings
 from minutes.views.reading import reader_committees
 
 
@@ -25,9 +26,15 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     """The start page ("Att göra"): what waits on the signed-in user in each role; visitors get the portal."""
     if not request.user.is_authenticated:
         return redirect("portal:start")
-    sections = todo.sections(request.user, today=timezone.localdate())
+    today = timezone.localdate()
+    sections = todo.sections(request.user, today=today)
     committees = todo.secretary_committees(request.user)
-    context = {"committees": committees, "sections": sections, "reads": bool(reader_committees(request.user))}
+    context = {
+        "committees": committees,
+        "sections": sections,
+        "reads": bool(reader_committees(request.user)),
+        "summons": summoned_meetings(request.user, today=today),
+    }
     return render(request, "minutes/committee_list.html", context)
 
 

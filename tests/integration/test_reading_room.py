@@ -254,3 +254,46 @@ def test_an_administrator_sees_that_a_note_exists_but_not_what_it_says(agenda, c
 
     assert "Tjänsteutlåtande budget" in listing
     assert ("Min hemlighet" in listing, "Min hemlighet" in detail) == (False, False)
+
+
+def test_the_start_page_lists_the_coming_meetings_the_member_is_summoned_to(agenda, client, mailoutbox):
+    from minutes.agenda.documents import store_document
+    from minutes.notice import send_notice
+    from tests.agenda_files import pdf_bytes, upload
+
+    substitute = agenda.members[2]
+    client.force_login(substitute)
+    meeting = reverse("reading:meeting", args=[agenda.meeting.pk])
+    before = client.get(reverse("minutes:committee-list")).content.decode()
+    send_notice(agenda.meeting, by=agenda.secretary)
+    store_document(
+        agenda.public, upload=upload(pdf_bytes(3)), title="Bilaga", date=agenda.meeting.date, confidential=False
+    )
+
+    start = client.get(reverse("minutes:committee-list")).content.decode()
+    home = client.get(reverse("reading:home")).content.decode()
+
+    assert 'id="summoned-meetings"' not in before  # no notice yet: nobody is summoned
+    for page in (start, home):
+        assert "Sammanträden du är kallad till" in page
+        summoned = page.split('id="summoned-meetings"')[1].split("</ul>")[0]
+        assert f'href="{meeting}"' in summoned
+        assert "Årstadals stadsdelsnämnd" in summoned
+        assert "Kallad som ersättare." in summoned
+        assert "1 handling har tillkommit efter kallelsen." in summoned
+    assert 'id="reading-meetings"' not in home  # the one coming meeting is listed once, as summoned
+
+
+def test_the_start_page_lists_no_summons_to_others_or_to_past_meetings(agenda, client, mailoutbox):
+    from minutes.notice import send_notice
+
+    send_notice(agenda.meeting, by=agenda.secretary)
+    client.force_login(agenda.outsider)
+    outsider = client.get(reverse("minutes:committee-list")).content.decode()
+    agenda.meeting.date = agenda.meeting.date.replace(year=agenda.meeting.date.year - 1)
+    agenda.meeting.save()
+    client.force_login(agenda.members[0])
+    member = client.get(reverse("minutes:committee-list")).content.decode()
+
+    assert 'id="summoned-meetings"' not in outsider
+    assert 'id="summoned-meetings"' not in member
