@@ -66,14 +66,16 @@ def save_style(style: HouseStyle, document: dict, *, by=None) -> HouseStyleVersi
         version = HouseStyleVersion.objects.create(
             style=style, number=number, document=document, sha256=sha, created_by=by
         )
+        # The style is called what its newest document calls it: a rename shows wherever the style is named.
         style.document, style.version, style.sha256 = document, number, sha
-        style.save(update_fields=["document", "version", "sha256", "modified"])
+        style.name = str(document.get("name") or style.name)[: HouseStyle._meta.get_field("name").max_length]
+        style.save(update_fields=["document", "version", "sha256", "name", "modified"])
     return version
 
 
 def committee_document(committee: Committee) -> dict:
-    """The style document the committee's protocols print with now."""
-    return StyleData.of(committee).as_document
+    """The style document the committee's protocols print with now: a copy, the compiled style's own is shared."""
+    return copy.deepcopy(StyleData.of(committee).as_document)
 
 
 def edits(committee: Committee, style: HouseStyle | None) -> bool:

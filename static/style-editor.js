@@ -1,5 +1,6 @@
 // The house-style editor: typing in any field of the style form asks the server for the preview with
-// the style as typed (rendered, never stored) and puts each template's problems at its field.
+// the style as typed (rendered, never stored) and puts each field's problems at the field. Until the
+// form is saved, leaving the page (an import, a preset, a link) asks first: what was typed would be lost.
 // No inline handlers: the strict Content-Security-Policy allows only this file.
 (() => {
   "use strict";
@@ -10,6 +11,8 @@
   const form = document.getElementById("style-form");
   const preview = document.getElementById("preview");
   const state = document.getElementById("style-state");
+  const note = document.getElementById("preview-note");
+  let dirty = false;
   if (!form || !preview) {
     return;
   }
@@ -21,7 +24,17 @@
       }
       const messages = errors[control.name] || [];
       control.classList.toggle("is-invalid", messages.length > 0);
-      const feedback = document.getElementById(`${control.id}-error`);
+      control.parentElement.querySelectorAll(".invalid-feedback:not([id])").forEach((old) => old.remove());
+      let feedback = document.getElementById(`${control.id}-error`);
+      if (!feedback && messages.length > 0) {
+        // A word field has no place for a message until it has one: it goes right after the field.
+        feedback = document.createElement("div");
+        feedback.className = "invalid-feedback";
+        feedback.id = `${control.id}-error`;
+        control.after(feedback);
+        const described = control.getAttribute("aria-describedby");
+        control.setAttribute("aria-describedby", described ? `${described} ${feedback.id}` : feedback.id);
+      }
       if (feedback) {
         feedback.textContent = messages.join(" ");
       }
@@ -55,12 +68,26 @@
       return;
     }
     preview.innerHTML = answer.preview;
+    if (note) {
+      note.textContent = answer.note || "";
+      note.hidden = !answer.note;
+    }
     state.textContent = "Förhandsgranskningen visar stilen som den är skriven (inte sparad).";
   }
 
   form.addEventListener("input", () => {
+    dirty = true;
     clearTimeout(timer);
     timer = setTimeout(refresh, PREVIEW_DELAY);
+  });
+  form.addEventListener("submit", () => {
+    dirty = false;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = ""; // older Chromium asks only when a value is set
+    }
   });
 
   // Another meeting for the preview: asked for with the style as typed, so that nothing typed is lost

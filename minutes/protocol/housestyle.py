@@ -699,8 +699,9 @@ def validate(document: Any) -> list[Problem]:
         value: Any = document
         for part in parts:
             value = value.get(part) if isinstance(value, dict) else None
-        if not isinstance(value, str) or (not blank and not value.strip()):
-            problems.append(Problem(json_path(*parts), field, f"{field} måste vara en text som inte är tom."))
+        message = _text_problem(field, value, blank=blank)
+        if message:
+            problems.append(Problem(json_path(*parts), field, message))
 
     if document.get("format") != FORMAT:
         problems.append(
@@ -730,19 +731,13 @@ def validate(document: Any) -> list[Problem]:
             problems.append(
                 Problem("$.formats.time", "formats.time", f"Tidsformatet ska vara ett av {', '.join(TIME_FORMATS)}.")
             )
-    order = document.get("section_order")
-    if not isinstance(order, list) or sorted(order) != sorted(SECTIONS):
-        problems.append(
-            Problem(
-                "$.section_order",
-                "section_order",
-                f"Avsnittens ordning ska nämna vart och ett av {', '.join(SECTIONS)} en gång.",
-            )
-        )
+    problems += _section_order(document.get("section_order"))
     problems += _first_page_order(document.get("first_page_order"))
     labels = document.get("labels")
     if not isinstance(labels, dict) or not isinstance(labels.get("conjunction"), str):
         problems.append(Problem("$.labels.conjunction", "labels.conjunction", "labels.conjunction saknas (och)."))
+    elif _has_placeholder(labels["conjunction"]):
+        problems.append(Problem("$.labels.conjunction", "labels.conjunction", PLAIN_WORD % "labels.conjunction"))
     first_page = document.get("first_page")
     if not isinstance(first_page, dict):
         problems.append(Problem("$.first_page", "first_page", "first_page saknas eller är inte ett objekt."))
@@ -790,6 +785,52 @@ def validate(document: Any) -> list[Problem]:
     for extra in sorted(set(document) - known):
         problems.append(Problem(json_path(extra), extra, f"Okänt fält {extra}."))
     return problems
+
+
+# A plain word is printed as it is written: only templates fill in placeholders.
+PLAIN_WORD = "%s skrivs ut precis som det står: platshållare som {{ … }} fungerar bara i mallarna."
+
+
+def _has_placeholder(text: str) -> bool:
+    return "{{" in text or "{%" in text
+
+
+def _text_problem(field: str, value: Any, *, blank: bool) -> str:
+    """Why `value` cannot be the plain text of `field` ('' when it can), in the words of what is wrong with it."""
+    if value is None:
+        return f"{field} saknas."
+    if isinstance(value, bool):
+        return f"{field} ska vara en text inom citattecken, inte true eller false."
+    if isinstance(value, int | float):
+        return f"{field} ska vara en text inom citattecken, inte ett tal ({value})."
+    if not isinstance(value, str):
+        return f"{field} ska vara en text inom citattecken, inte en lista eller ett objekt."
+    if not blank and not value.strip():
+        return f"{field} måste vara en text som inte är tom."
+    if _has_placeholder(value):
+        return PLAIN_WORD % field
+    return ""
+
+
+def _section_order(order: Any) -> list[Problem]:
+    """Why the order of a §'s sections is unusable: a section not known, named twice or left out ([] when sound)."""
+    known = ", ".join(SECTIONS)
+
+    def problem(message: str) -> list[Problem]:
+        return [Problem("$.section_order", "section_order", message)]
+
+    if not isinstance(order, list) or not all(isinstance(part, str) for part in order):
+        return problem(f"Avsnittens ordning ska vara en lista av avsnitten {known}.")
+    unknown = [part for part in order if part not in SECTIONS]
+    if unknown:
+        return problem(f"Okänt avsnitt ”{unknown[0]}” (kända avsnitt: {known}).")
+    repeated = [part for part in SECTIONS if order.count(part) > 1]
+    if repeated:
+        return problem(f"Avsnittet {repeated[0]} står mer än en gång.")
+    missing = [part for part in SECTIONS if part not in order]
+    if missing:
+        return problem(f"Avsnittet {missing[0]} saknas (alla avsnitt ska stå med, åtskilda av komma: {known}).")
+    return []
 
 
 def _first_page_order(order: Any) -> list[Problem]:
@@ -844,8 +885,17 @@ def _text_limits(document: dict) -> list[Problem]:
     return problems
 
 
+def effective(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document as it prints: what it leaves out is what it prints with (`completed`, and each
+    choice's first value), so that a key missing on one side is no difference."""
+    out = completed(document)
+    for key, values in CHOICES.items():
+        out.setdefault(key, values[0])
+    return out
+
+
 def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """What differs between two style documents, as (field, old, new), templates and words alike."""
+    """What differs between two style documents as they print, as (field, old, new), templates and words alike."""
 
     def flat(document: Mapping[str, Any]) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -859,7 +909,7 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tuple[str, str,
                 out[key] = str(value)
         return out
 
-    before, after = flat(old), flat(new)
+    before, after = flat(effective(old)), flat(effective(new))
     return [
         (key, before.get(key, ""), after.get(key, ""))
         for key in sorted(set(before) | set(after))

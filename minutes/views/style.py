@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committee.models import Committee, HouseStyleVersion
@@ -24,7 +25,7 @@ from committee.permissions import serves_as_secretary
 from minutes import adjustment, styles
 from minutes.forms import posted_number
 from minutes.models import Meeting
-from minutes.protocol import housestyle
+from minutes.protocol import adjusted, housestyle
 from minutes.protocol.render import Request, render_html
 from minutes.protocol.snapshot import HouseStyle as StyleData
 from minutes.protocol.snapshot import build_snapshot
@@ -160,6 +161,45 @@ DNR_POSITIONS = {
     "title": "Under paragrafens rubrik",
 }
 
+# The fields outside the groups, named as the page's labels name them; for the comparison of two styles.
+GENERAL_LABELS = {
+    "name": gettext_lazy("Name of the style"),
+    "description": gettext_lazy("Description of the style"),
+    "format": gettext_lazy("Format of the style file"),
+    "body_noun": gettext_lazy("What the protocol calls the committee"),
+    "tense": gettext_lazy("Tense"),
+    "formats.date": gettext_lazy("Date format"),
+    "formats.time": gettext_lazy("Time format"),
+    "section_order": gettext_lazy("Order of a §'s sections"),
+    "first_page_order": gettext_lazy("Order of the first page's rows"),
+    "roll_call": gettext_lazy("The roll-call list of a vote"),
+    "roll_placement": gettext_lazy("Where the roll stands"),
+    "signature_layout": gettext_lazy("Signatures"),
+    "certificate_placement": gettext_lazy("Announcement certificate"),
+    "dnr_position": gettext_lazy("Where the Dnr stands"),
+    "labels.conjunction": gettext_lazy("Word between the last two names"),
+}
+# The values of the choices as the page's menus name them.
+VALUE_LABELS = {
+    "tense": {
+        "past": gettext_lazy("Past tense (yrkade, fann)"),
+        "present": gettext_lazy("Present tense (yrkar, finner)"),
+    },
+    "formats.date": {"iso": "2012-08-29", "long": "den 29 augusti 2012", "weekday_long": "onsdag den 29 augusti 2012"},
+    "formats.time": {"dot": "14.00", "colon": "14:00"},
+    "roll_call": {
+        "inline": gettext_lazy("In the protocol, under the procedure"),
+        "omitted": gettext_lazy("Not in the protocol (it is in an appendix)"),
+    },
+    "roll_placement": {
+        "first_page": gettext_lazy("On the first page"),
+        "own_page": gettext_lazy("On a page of its own"),
+    },
+    "signature_layout": {"lines": gettext_lazy("A line per signer"), "columns": gettext_lazy("In columns")},
+    "certificate_placement": {"first_page": gettext_lazy("On the first page"), "end": gettext_lazy("After the last §")},
+    "dnr_position": DNR_POSITIONS,
+}
+
 
 def committee_for_staff(request: HttpRequest, slug: str) -> Committee:
     committee = get_object_or_404(Committee.objects.select_related("house_style"), slug=slug)
@@ -261,6 +301,23 @@ def preview_html(meeting: Meeting | None, document: dict) -> str:
     return render_html(snapshot, Request(kind="protocol", bare=True, adjustment=signed, notice=notice))
 
 
+def adjusted_note(meeting: Meeting | None) -> str:
+    """Above the preview of an adjusted meeting: its protocol prints with the style version it was adjusted
+    with, whatever the preview shows ('' for a meeting not adjusted)."""
+    if meeting is None or meeting.status not in adjusted.ADJUSTED:
+        return ""
+    version = adjusted.protocol_styles([meeting.pk])[meeting.pk].version
+    if version is None:
+        return _(
+            "The protocol is adjusted and prints with the style it was adjusted with; "
+            "the preview shows how this style would look."
+        )
+    return _(
+        "The protocol is adjusted and prints with style version %(number)s; "
+        "the preview shows how this style would look."
+    ) % {"number": version}
+
+
 def problems_by_field(problems: list[housestyle.Problem]) -> dict[str, list[str]]:
     by_field: dict[str, list[str]] = {}
     for problem in problems:
@@ -299,6 +356,7 @@ def page(
         "meeting": meeting,
         "meetings": committee.meetings.filter(items__isnull=False).distinct().order_by("-date", "-number")[:20],
         "preview": preview_html(meeting, document) if not errors else "",
+        "adjusted_note": adjusted_note(meeting),
         "versions": list(style.versions.order_by("-number")[:20]) if style else [],
         "presets": [(name, housestyle.preset(name)["name"]) for name in housestyle.preset_names()],
     }
@@ -317,6 +375,9 @@ def style_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if problems:
         messages.error(request, _("The house style was not saved: correct the fields marked."))
         return page(request, committee, document, problems_by_field(problems), status=400)
+    if not housestyle.diff(current, document):
+        messages.info(request, _("No change: the style is already the same, so no version was added."))
+        return redirect("minutes:style-edit", committee.slug)
     style = styles.own_style(committee, by=request.user)
     version = styles.save_style(style, document, by=request.user)
     messages.success(request, _("Saved as version %(number)s.") % {"number": version.number})
@@ -333,7 +394,7 @@ def style_preview(request: HttpRequest, slug: str) -> JsonResponse:
     if problems:
         return JsonResponse({"errors": problems_by_field(problems), "preview": ""})
     meeting = preview_meeting(committee, request)
-    return JsonResponse({"errors": {}, "preview": preview_html(meeting, document)})
+    return JsonResponse({"errors": {}, "preview": preview_html(meeting, document), "note": adjusted_note(meeting)})
 
 
 @login_required
@@ -349,7 +410,10 @@ def style_export(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def style_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """A style file replaces the style as a whole, as its next version, or nothing happens."""
+    """A style file or a preset replaces the style as a whole, as its next version, or nothing happens.
+
+    A preset is applied only once confirmed: the page asking shows how many fields it changes. A file or
+    preset equal to the style as it prints adds no version."""
     committee = committee_for_staff(request, slug)
     upload = request.FILES.get("file")
     preset = request.POST.get("preset", "")
@@ -365,6 +429,20 @@ def style_import(request: HttpRequest, slug: str) -> HttpResponse:
     except styles.StyleInvalid as error:
         context = {"committee": committee, "problems": error.problems}
         return render(request, "minutes/style_import_errors.html", context, status=400)
+    current = styles.committee_document(committee)
+    changes = housestyle.diff(current, document)
+    if not changes:
+        messages.info(request, _("No change: the style is already the same, so no version was added."))
+        return redirect("minutes:style-edit", committee.slug)
+    if preset and request.POST.get("confirm") != "yes":
+        context = {
+            "committee": committee,
+            "preset": preset,
+            "preset_name": document["name"],
+            "current_name": current.get("name", ""),
+            "changes": len(changes),
+        }
+        return render(request, "minutes/style_import_confirm.html", context)
     style = styles.own_style(committee, by=request.user)
     version = styles.save_style(style, document, by=request.user)
     messages.success(request, _("Imported as version %(number)s.") % {"number": version.number})
@@ -408,7 +486,7 @@ def style_use(request: HttpRequest, slug: str) -> HttpResponse:
 def _document_of(committee: Committee, choice: str) -> tuple[str, dict] | None:
     """A document to compare: "v3" (a version of the committee's style), "preset:<name>" or "current"."""
     if choice == "current" or not choice:
-        return _("current"), styles.committee_document(committee)
+        return _current_label(committee), styles.committee_document(committee)
     if choice.startswith("preset:") and choice.removeprefix("preset:") in housestyle.preset_names():
         document = housestyle.preset(choice.removeprefix("preset:"))
         return document["name"], document
@@ -420,24 +498,83 @@ def _document_of(committee: Committee, choice: str) -> tuple[str, dict] | None:
     return None
 
 
+def _current_label(committee: Committee) -> str:
+    if committee.house_style_id:
+        return _("current (version %(number)s)") % {"number": committee.house_style.version}
+    return _("current")
+
+
+WORD_GROUP_LABELS = {group: label for group, label, _names in WORD_GROUPS}
+WORD_NAMES = {"first_page": housestyle.FIRST_PAGE_WORDS, "notice": housestyle.NOTICE_WORDS}
+
+
+def field_label(key: str) -> tuple[str, str]:
+    """A field of the flattened document ("sentences.motion.approve", "headings.decision") as the editor
+    page names it, with the help the page gives it: ("Yrkanden: motion.approve", "Yrkande om bifall …")."""
+    if key in GENERAL_LABELS:
+        return str(GENERAL_LABELS[key]), ""
+    group, _dot, name = key.partition(".")
+    template = {"sentences": name, "labels": f"label.{name}", "opening": key}.get(group)
+    if group in WORD_NAMES and name not in WORD_NAMES[group]:
+        template = key
+    if template in housestyle.PLACEHOLDERS:
+        prefix = template.split(".")[0]
+        return f"{dict(housestyle.GROUPS)[prefix]}: {template}", DESCRIPTIONS.get(template, "")
+    if group in WORD_GROUP_LABELS:
+        return f"{WORD_GROUP_LABELS[group]}: {name}", WORD_HELP.get(key, "")
+    return key, ""
+
+
+def value_label(key: str, value: str) -> str:
+    """A value as the editor's menus and help name it: a choice by its label, an order by its Swedish parts."""
+    if key in VALUE_LABELS:
+        return str(VALUE_LABELS[key].get(value, value))
+    names = {"section_order": SECTION_NAMES, "first_page_order": FIRST_PAGE_ROW_NAMES}.get(key)
+    if names is not None and value:
+        return ", ".join(names.get(part, part) for part in value.split(", "))
+    return value
+
+
+def readable_changes(changes: list[tuple[str, str, str]]) -> list[dict[str, str]]:
+    readable = []
+    for key, before, after in changes:
+        label, help_text = field_label(key)
+        readable.append(
+            {
+                "key": key,
+                "label": label,
+                "help": help_text,
+                "before": value_label(key, before),
+                "after": value_label(key, after),
+            }
+        )
+    return readable
+
+
 @login_required
 def style_diff(request: HttpRequest, slug: str) -> HttpResponse:
-    """Two styles (versions of the committee's, or presets) as a list of what differs."""
+    """Two styles (versions of the committee's, or presets) as a list of what differs, named as the editor
+    names the fields. By default the current style against the version before it (or the standard preset)."""
     committee = committee_for_staff(request, slug)
-    old = _document_of(committee, request.GET.get("a", ""))
-    new = _document_of(committee, request.GET.get("b", "current"))
-    choices = [("current", _("current"))]
+    version = committee.house_style.version if committee.house_style_id else 0
+    a = request.GET.get("a") or (f"v{version - 1}" if version > 1 else f"preset:{housestyle.DEFAULT_PRESET}")
+    b = request.GET.get("b") or "current"
+    old = _document_of(committee, a)
+    new = _document_of(committee, b)
+    choices = [("current", _current_label(committee))]
     if committee.house_style_id:
         numbers = committee.house_style.versions.order_by("-number").values_list("number", flat=True)
         choices += [(f"v{n}", _("version %(number)s") % {"number": n}) for n in numbers]
     choices += [(f"preset:{name}", housestyle.preset(name)["name"]) for name in housestyle.preset_names()]
+    itself = a == b or (a == "current" and b == f"v{version}") or (b == "current" and a == f"v{version}")
     context = {
         "committee": committee,
         "choices": choices,
-        "a": request.GET.get("a", ""),
-        "b": request.GET.get("b", "current"),
+        "a": a,
+        "b": b,
         "old": old,
         "new": new,
-        "changes": housestyle.diff(old[1], new[1]) if old and new else None,
+        "itself": itself and old is not None,
+        "changes": readable_changes(housestyle.diff(old[1], new[1])) if old and new and not itself else None,
     }
     return render(request, "minutes/style_diff.html", context, status=200 if old and new else 400)

@@ -33,6 +33,7 @@ def test_from_the_start_page_to_the_ostersund_style_with_one_sentence_changed_an
     expect(page.get_by_role("heading", level=1).first).to_have_text("Husstil för Årstadals stadsdelsnämnd")
     secretary.select(page.get_by_label("Eller börja om från en förinställning"), label="Östersund, kommunstyrelsen")
     secretary.button("Använd förinställningen")
+    secretary.button("Ersätt stilen")  # the preset replaces the whole style: it is asked first
     expect(page.get_by_role("status").first).to_contain_text("Importerad som version 2.")
     preview = page.locator("#preview")
     expect(preview).to_contain_text("Proposition")  # Östersund's heading of the procedure, not "Beslutsgång"
@@ -50,9 +51,9 @@ def test_from_the_start_page_to_the_ostersund_style_with_one_sentence_changed_an
 
     style = Committee.objects.get().house_style
     assert (style.version, style.document["headings"]["procedure"]) == (3, "Proposition")
-    # Clicks: sign in, committee, style page, use the preset, save, committee, meeting, protocol. Fields: the
-    # username, the password, the preset and the one sentence.
-    assert (secretary.clicks, secretary.fields) == (8, 4)
+    # Clicks: sign in, committee, style page, use the preset, confirm it, save, committee, meeting, protocol.
+    # Fields: the username, the password, the preset and the one sentence.
+    assert (secretary.clicks, secretary.fields) == (9, 4)
     print(
         f"\nstyle journey: pages {secretary.pages}, clicks {secretary.clicks}, "
         f"fields {secretary.fields}, seconds {seconds:.1f}"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from committee.models import Committee, HouseStyleVersion
 from minutes import styles
-from minutes.protocol import housestyle
+from minutes.protocol import adjusted, housestyle
 from minutes.protocol.preview import protocol_html
 
 pytestmark = pytest.mark.django_db
@@ -173,8 +173,11 @@ def test_diff_lists_the_changed_templates_of_two_versions(secretary_client, demo
     against_preset = secretary_client.get(
         url("style-diff", demo.committee), {"a": "preset:stockholm-sdn", "b": "v3"}
     ).content.decode()
-    assert ("<code>labels.paragraph</code>" in page, "<code>sentences.motion.approve</code>" in page) == (True, False)
-    assert "<code>sentences.motion.approve</code>" in against_preset
+    assert ('data-field="labels.paragraph">Etiketter: label.paragraph</dt>' in page, "motion.approve" in page) == (
+        True,
+        False,
+    )
+    assert 'data-field="sentences.motion.approve">Yrkanden: motion.approve</dt>' in against_preset
 
 
 def test_the_editor_saves_first_page_templates_words_and_the_roll_call_choice(secretary_client, demo):
@@ -259,3 +262,148 @@ def test_a_style_file_of_format_1_imports_with_the_keys_added_since_from_the_pre
     bad = io.BytesIO(json.dumps(document).encode())
     bad.name = "husstil.json"
     assert secretary_client.post(url("style-import", demo.committee), {"file": bad}).status_code == 400
+
+
+def test_the_diff_names_fields_as_the_editor_does_and_shows_no_phantom_changes(secretary_client, demo):
+    """A version saved before a choice existed (no roll_call) does not differ from one that spells out its default."""
+    style = styles.own_style(demo.committee)
+    document = styles.committee_document(demo.committee)
+    document.pop("roll_call", None)
+    styles.save_style(style, document | {"body_noun": "förvaltningen"})
+    styles.save_style(
+        style,
+        document
+        | {
+            "roll_call": "inline",
+            "first_page_order": ["paragraphs", "place", "attendance", "others", "adjusters", "adjustment"],
+        }
+        | {"sentences": document["sentences"] | {"motion.approve": CHANGED}},
+    )
+    page = secretary_client.get(url("style-diff", demo.committee), {"a": "v2", "b": "v3"}).content.decode()
+    fields = re.findall(r'<dt class="mt-2" data-field="([^"]+)">([^<]+)</dt>', page)
+    assert fields == [
+        ("body_noun", "Vad protokollet kallar nämnden"),
+        ("first_page_order", "Ordningen på första sidans rader"),
+        ("sentences.motion.approve", "Yrkanden: motion.approve"),
+    ]
+    assert "Yrkande om bifall till förslaget." in page  # the field's help, as on the editor page
+    assert "Paragrafer, Plats och tid, Beslutande" in page  # the rows by their Swedish names
+    assert "roll_call" not in page
+
+
+def test_the_diff_shows_no_file_paths_and_does_not_compare_a_style_with_itself(secretary_client, demo):
+    against_preset = secretary_client.get(
+        url("style-diff", demo.committee), {"a": "preset:sunne-kf", "b": "preset:ostersund-ks"}
+    ).content.decode()
+    itself = secretary_client.get(url("style-diff", demo.committee), {"a": "current", "b": "current"})
+    default = secretary_client.get(url("style-diff", demo.committee)).content.decode()
+    assert ("style-samples" in against_preset, ".txt" in against_preset, "Beskrivning av stilen" in against_preset) == (
+        False,
+        False,
+        True,
+    )
+    assert (itself.status_code, re.search(r'<p id="no-changes">([^<]+)</p>', itself.content.decode())[1]) == (
+        200,
+        "Inga skillnader: ”nuvarande” jämförs med sig själv. Välj två olika stilar eller versioner.",
+    )
+    # By default the committee's style is compared with the standard preset it was made from: no differences.
+    assert re.search(r'<p id="no-changes">([^<]+)</p>', default)[1].startswith("Inga skillnader: ")
+    assert '<option value="preset:stockholm-sdn" selected>' in default
+
+
+def test_reimporting_the_export_or_saving_unchanged_adds_no_version(secretary_client, demo):
+    secretary_client.post(url("style-edit", demo.committee), {"motion.approve": CHANGED}, follow=True)
+    exported = io.BytesIO(secretary_client.get(url("style-export", demo.committee)).content)
+    exported.name = "husstil.json"
+    imported = secretary_client.post(url("style-import", demo.committee), {"file": exported}, follow=True)
+    saved = secretary_client.post(url("style-edit", demo.committee), {"motion.approve": CHANGED}, follow=True)
+    messages = [[str(m) for m in response.context["messages"]] for response in (imported, saved)]
+    assert messages == [["Ingen ändring: stilen är redan densamma, så ingen ny version sparades."]] * 2
+    assert HouseStyleVersion.objects.count() == 2
+
+
+def test_a_preset_replaces_the_style_only_once_confirmed(secretary_client, demo):
+    asked = secretary_client.post(url("style-import", demo.committee), {"preset": "ostersund-ks"})
+    page = asked.content.decode()
+    assert (asked.status_code, HouseStyleVersion.objects.count()) == (200, 0)
+    assert "Förinställningen ”Östersund, kommunstyrelsen” ersätter hela stilen" in page
+    assert '<button class="btn btn-primary" type="submit" name="confirm" value="yes">Ersätt stilen</button>' in page
+    same = secretary_client.post(url("style-import", demo.committee), {"preset": "stockholm-sdn"}, follow=True)
+    assert [str(m) for m in same.context["messages"]] == [
+        "Ingen ändring: stilen är redan densamma, så ingen ny version sparades."
+    ]
+    confirmed = secretary_client.post(url("style-import", demo.committee), {"preset": "ostersund-ks", "confirm": "yes"})
+    style = Committee.objects.get(pk=demo.committee_id).house_style
+    assert (confirmed.status_code, style.document["name"], style.name) == (
+        302,
+        "Östersund, kommunstyrelsen",
+        "Östersund, kommunstyrelsen",
+    )
+
+
+def test_a_renamed_style_is_named_by_its_new_name_in_the_heading(secretary_client, demo):
+    secretary_client.post(url("style-edit", demo.committee), {"name": "Årstadals egen stil"})
+    page = secretary_client.get(url("style-edit", demo.committee)).content.decode()
+    assert "Stilen ”Årstadals egen stil”, version 2." in page
+
+
+def test_field_errors_are_clear_swedish_at_their_fields(secretary_client, demo):
+    order = "decision, matter, motions, procedure, reservations, statements"
+    response = secretary_client.post(
+        url("style-edit", demo.committee), {"section_order": order, "verbs.moved": "yrkade {{ body }}"}
+    )
+    page = response.content.decode()
+    section = page.split('id="f-order-error">')[1].split("</div>")[0].strip()
+    assert (response.status_code, section) == (
+        400,
+        "Avsnittet basis saknas (alla avsnitt ska stå med, åtskilda av komma: decision, matter, motions, procedure, "
+        "reservations, statements, basis, prepared_proposal, speakers, recipients).",
+    )
+    assert (
+        '<div class="invalid-feedback">verbs.moved skrivs ut precis som det står: platshållare som {{ … }} '
+        "fungerar bara i mallarna.</div>" in page
+    )
+
+
+def test_an_import_error_names_numbers_as_numbers_and_has_no_bare_path(secretary_client, demo):
+    document = styles.committee_document(demo.committee)
+    document["headings"]["decision"] = 7
+    bad = io.BytesIO(json.dumps(document).encode())
+    bad.name = "husstil.json"
+    broken = io.BytesIO(b"{")
+    broken.name = "husstil.json"
+    problems = [
+        re.search(r'<ul id="import-problems">(.*?)</ul>', response.content.decode())[1]
+        for response in (
+            secretary_client.post(url("style-import", demo.committee), {"file": bad}),
+            secretary_client.post(url("style-import", demo.committee), {"file": broken}),
+        )
+    ]
+    assert problems == [
+        "<li><code>$.headings.decision</code>: "
+        "headings.decision ska vara en text inom citattecken, inte ett tal (7).</li>",
+        "<li>Filen är inte giltig JSON (rad 1).</li>",
+    ]
+
+
+def test_the_preview_of_an_adjusted_meeting_says_which_style_version_prints(client, seal_certificate):
+    from minutes.demo import load_demo, publish_demo
+
+    meeting = load_demo()
+    styles.own_style(meeting.committee)  # version 1, which the protocol is adjusted with
+    publish_demo(meeting)
+    secretary = User.objects.create_user("sekreterare-justerat", password="x")
+    meeting.committee.secretaries.add(secretary)
+    committee = Committee.objects.get(pk=meeting.committee_id)
+    styles.save_style(committee.house_style, styles.committee_document(committee) | {"body_noun": "styrelsen"})
+    client.force_login(secretary)
+    page = client.get(url("style-edit", committee), {"meeting": meeting.pk}).content.decode()
+    note = re.search(r'<p class="alert alert-info small" id="preview-note" role="note">([^<]+)</p>', page)
+    answer = client.post(url("style-preview", committee), {"meeting": meeting.pk}).json()
+    expected = (
+        "Protokollet är justerat och skrivs ut med stilversion 1; "
+        "förhandsgranskningen visar hur den här stilen skulle se ut."
+    )
+    current = Committee.objects.get(pk=committee.pk).house_style.version
+    assert (adjusted.protocol_styles([meeting.pk])[meeting.pk].version, current) == (1, 2)
+    assert (note[1] if note else None, answer["note"]) == (expected, expected)

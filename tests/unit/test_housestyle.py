@@ -1,6 +1,7 @@
 """The house style document: presets, the sandbox, validation and diffs (no database)."""
 
 import copy
+import re
 
 import pytest
 
@@ -206,7 +207,7 @@ def test_validate_checks_the_opening_templates_and_the_new_words_and_choices():
     document["certificate_placement"] = "middle"
     assert [(p.path, p.message.split(" (")[0]) for p in validate(document)] == [
         ("$.signatures.stamp", "Okänt fält signatures.stamp."),
-        ("$.certificate.organ_label", "certificate.organ_label måste vara en text som inte är tom."),
+        ("$.certificate.organ_label", "certificate.organ_label ska vara en text inom citattecken, inte ett tal"),
         ("$.opening.agenda", "Mallen opening.agenda, rad 1: okänd platshållare movers"),
         ("$.certificate_placement", "Anslagsbevisets plats ska vara en av first_page, end."),
     ]
@@ -255,3 +256,28 @@ def test_an_older_style_without_a_first_page_order_keeps_stockholms():
     assert done["first_page_order"] == housestyle.preset("stockholm-sdn")["first_page_order"]
     assert done["first_page_order"] == ["place", "attendance", "others", "adjusters", "adjustment", "paragraphs"]
     assert housestyle.validate(done) == []
+
+
+def test_diff_sees_no_change_where_a_key_left_out_prints_as_its_default():
+    document = copy.deepcopy(STOCKHOLM)
+    spelled_out = copy.deepcopy(STOCKHOLM) | {"roll_call": "inline"}
+    older = {k: v for k, v in STOCKHOLM.items() if k not in ("signatures", "roll_placement")}
+    assert (housestyle.diff(document, spelled_out), housestyle.diff(older, document)) == ([], [])
+    assert housestyle.diff(document, spelled_out | {"roll_call": "omitted"}) == [("roll_call", "inline", "omitted")]
+
+
+def test_a_placeholder_in_a_plain_word_is_refused_and_a_section_order_problem_named():
+    document = copy.deepcopy(STOCKHOLM)
+    document["headings"]["decision"] = "Beslut {{ body }}"
+    document["labels"]["conjunction"] = "{% if x %}och{% endif %}"
+    document["section_order"] = [*document["section_order"], "matter"]
+    assert [(p.field, p.message) for p in validate(document)] == [
+        ("headings.decision", housestyle.PLAIN_WORD % "headings.decision"),
+        ("section_order", "Avsnittet matter står mer än en gång."),
+        ("labels.conjunction", housestyle.PLAIN_WORD % "labels.conjunction"),
+    ]
+
+
+def test_the_presets_describe_themselves_without_file_paths():
+    descriptions = [housestyle.preset(name)["description"] for name in housestyle.preset_names()]
+    assert [d for d in descriptions if re.search(r"\.\./|\.txt|seeden", d)] == []

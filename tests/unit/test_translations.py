@@ -21,6 +21,7 @@ BRACE_PLACEHOLDER = re.compile(r"\{\{\s*[^}]+?\s*\}\}")
 @dataclass
 class Entry:
     flags: set[str] = field(default_factory=set)
+    msgctxt: str | None = None
     msgid: str = ""
     msgid_plural: str | None = None
     msgstr: dict[int, str] = field(default_factory=dict)
@@ -28,7 +29,7 @@ class Entry:
 
 
 def parse_po(path: Path) -> list[Entry]:
-    """A small PO parser: flags, msgid, msgid_plural and msgstr / msgstr[n], with continuation lines."""
+    """A small PO parser: flags, msgctxt, msgid, msgid_plural and msgstr / msgstr[n], with continuation lines."""
     entries: list[Entry] = []
     entry = Entry()
     target: tuple[str, int] | None = None
@@ -50,6 +51,11 @@ def parse_po(path: Path) -> list[Entry]:
         elif line.startswith("#"):
             if entry.msgstr:
                 finish()
+        elif line.startswith("msgctxt "):
+            if entry.msgstr:
+                finish()
+            entry.msgctxt = ast.literal_eval(line[len("msgctxt ") :])
+            target = ("msgctxt", 0)
         elif line.startswith("msgid_plural "):
             entry.msgid_plural = ast.literal_eval(line[len("msgid_plural ") :])
             target = ("msgid_plural", 0)
@@ -67,7 +73,9 @@ def parse_po(path: Path) -> list[Entry]:
         elif line.startswith('"') and target is not None:
             text = ast.literal_eval(line)
             kind, index = target
-            if kind == "msgid":
+            if kind == "msgctxt":
+                entry.msgctxt = (entry.msgctxt or "") + text
+            elif kind == "msgid":
                 entry.msgid += text
             elif kind == "msgid_plural":
                 entry.msgid_plural = (entry.msgid_plural or "") + text
@@ -131,5 +139,6 @@ def test_django_serves_the_swedish_catalogue() -> None:
         assert translation.gettext("Sign in") == "Logga in"
         assert translation.gettext("Motions") == "Yrkanden"
         assert translation.gettext("Decision procedure") == "Beslutsgång"
+        assert translation.pgettext("agenda change", "title") == "rubrik"  # beside "title" → "titel"
     with translation.override("en"):
         assert translation.gettext("Sign in") == "Sign in"
