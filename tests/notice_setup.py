@@ -2,10 +2,13 @@
 addresses, a substitute, a public item with a document, a confidential item with one, and a withdrawn item."""
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from committee.models import Role
 from minutes.agenda.documents import store_document
@@ -71,3 +74,10 @@ def coming_agenda(days: int = 10) -> Agenda:
     other = MembershipFactory(role=Role.MEMBER).person
     outsider = account(other, "annan@example.org")
     return Agenda(meeting, secretary, members, silent, public, secret, public_document, secret_document, outsider)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the member's app shows now, computed from the device's key as the app does."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():06d}"

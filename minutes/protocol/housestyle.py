@@ -812,46 +812,54 @@ def _text_problem(field: str, value: Any, *, blank: bool) -> str:
     return ""
 
 
-def _section_order(order: Any) -> list[Problem]:
-    """Why the order of a §'s sections is unusable: a section not known, named twice or left out ([] when sound)."""
-    known = ", ".join(SECTIONS)
+def _order_problems(order: Any, known: tuple[str, ...], field: str, words: dict[str, str]) -> list[Problem]:
+    """Why an order of parts is unusable: not a list, a part not known, named twice or left out ([] when
+    sound). `words` holds the Swedish messages, with {part} and {known}."""
+    names = ", ".join(known)
 
-    def problem(message: str) -> list[Problem]:
-        return [Problem("$.section_order", "section_order", message)]
+    def problem(key: str, part: str = "") -> list[Problem]:
+        return [Problem(f"$.{field}", field, words[key].format(part=part, known=names))]
 
     if not isinstance(order, list) or not all(isinstance(part, str) for part in order):
-        return problem(f"Avsnittens ordning ska vara en lista av avsnitten {known}.")
-    unknown = [part for part in order if part not in SECTIONS]
+        return problem("list")
+    unknown = [part for part in order if part not in known]
     if unknown:
-        return problem(f"Okänt avsnitt ”{unknown[0]}” (kända avsnitt: {known}).")
-    repeated = [part for part in SECTIONS if order.count(part) > 1]
+        return problem("unknown", unknown[0])
+    repeated = [part for part in known if order.count(part) > 1]
     if repeated:
-        return problem(f"Avsnittet {repeated[0]} står mer än en gång.")
-    missing = [part for part in SECTIONS if part not in order]
+        return problem("repeated", repeated[0])
+    missing = [part for part in known if part not in order]
     if missing:
-        return problem(f"Avsnittet {missing[0]} saknas (alla avsnitt ska stå med, åtskilda av komma: {known}).")
+        return problem("missing", missing[0])
     return []
+
+
+def _section_order(order: Any) -> list[Problem]:
+    return _order_problems(
+        order,
+        SECTIONS,
+        "section_order",
+        {
+            "list": "Avsnittens ordning ska vara en lista av avsnitten {known}.",
+            "unknown": "Okänt avsnitt ”{part}” (kända avsnitt: {known}).",
+            "repeated": "Avsnittet {part} står mer än en gång.",
+            "missing": "Avsnittet {part} saknas (alla avsnitt ska stå med, åtskilda av komma: {known}).",
+        },
+    )
 
 
 def _first_page_order(order: Any) -> list[Problem]:
-    """Why the first page's order is unusable: a row not known, named twice or left out ([] when sound)."""
-    known = ", ".join(FIRST_PAGE_ROWS)
-
-    def problem(message: str) -> list[Problem]:
-        return [Problem("$.first_page_order", "first_page_order", message)]
-
-    if not isinstance(order, list) or not all(isinstance(row, str) for row in order):
-        return problem(f"Första sidans ordning ska vara en lista av raderna {known}.")
-    unknown = [row for row in order if row not in FIRST_PAGE_ROWS]
-    if unknown:
-        return problem(f"Okänd rad ”{unknown[0]}” på första sidan (kända rader: {known}).")
-    repeated = [row for row in FIRST_PAGE_ROWS if order.count(row) > 1]
-    if repeated:
-        return problem(f"Raden {repeated[0]} står mer än en gång på första sidan.")
-    missing = [row for row in FIRST_PAGE_ROWS if row not in order]
-    if missing:
-        return problem(f"Raden {missing[0]} saknas på första sidan (alla rader ska stå med: {known}).")
-    return []
+    return _order_problems(
+        order,
+        FIRST_PAGE_ROWS,
+        "first_page_order",
+        {
+            "list": "Första sidans ordning ska vara en lista av raderna {known}.",
+            "unknown": "Okänd rad ”{part}” på första sidan (kända rader: {known}).",
+            "repeated": "Raden {part} står mer än en gång på första sidan.",
+            "missing": "Raden {part} saknas på första sidan (alla rader ska stå med: {known}).",
+        },
+    )
 
 
 TEXT_LIMIT = 4000

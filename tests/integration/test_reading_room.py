@@ -1,14 +1,11 @@
 """The members' reading room: who reads what, private notes, and the second factor for confidential documents."""
 
-import time
-
 import pytest
 from django.urls import reverse
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minutes.models import DocumentNote
-from tests.notice_setup import coming_agenda
+from tests.notice_setup import coming_agenda, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +14,6 @@ pytestmark = pytest.mark.django_db
 def agenda(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return coming_agenda()
-
-
-def code(device: TOTPDevice) -> str:
-    """The code the member's app shows now, computed from the device's key as the app does."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return f"{totp.token():06d}"
 
 
 def test_a_member_sees_the_coming_meetings_of_their_committees(agenda, client):
@@ -164,7 +154,7 @@ def test_enrolling_with_a_valid_code_opens_the_confidential_document(agenda, cli
     device = TOTPDevice.objects.get(user=member, confirmed=False)
     wrong = client.post(reverse("reading:second-factor-enrol"), {"code": "000000", "next": document})
     device.refresh_from_db()
-    done = client.post(reverse("reading:second-factor-enrol"), {"code": code(device), "next": document})
+    done = client.post(reverse("reading:second-factor-enrol"), {"code": totp_code(device), "next": document})
     response = client.get(document)
 
     assert device.config_url in page.replace("&amp;", "&")
@@ -183,7 +173,7 @@ def test_a_member_with_an_app_gives_a_code_in_a_new_session(agenda, client):
     document = reverse("reading:document", args=[agenda.secret_document.pk])
 
     asked = client.get(document)
-    given = client.post(reverse("reading:second-factor-verify"), {"code": code(device), "next": document})
+    given = client.post(reverse("reading:second-factor-verify"), {"code": totp_code(device), "next": document})
     served = client.get(document)
 
     assert asked.status_code == 403
@@ -201,7 +191,7 @@ def test_a_code_cannot_send_the_member_to_another_site(agenda, client):
     client.force_login(member)
 
     given = client.post(
-        reverse("reading:second-factor-verify"), {"code": code(device), "next": "https://evil.example/"}
+        reverse("reading:second-factor-verify"), {"code": totp_code(device), "next": "https://evil.example/"}
     )
 
     assert given["Location"] == reverse("reading:home")
@@ -210,7 +200,7 @@ def test_a_code_cannot_send_the_member_to_another_site(agenda, client):
 def test_the_other_committees_member_with_a_second_factor_still_finds_nothing(agenda, client):
     device = TOTPDevice.objects.create(user=agenda.outsider, name="Läsrummet", confirmed=True)
     client.force_login(agenda.outsider)
-    client.post(reverse("reading:second-factor-verify"), {"code": code(device), "next": "/"})
+    client.post(reverse("reading:second-factor-verify"), {"code": totp_code(device), "next": "/"})
 
     assert client.get(reverse("reading:document", args=[agenda.secret_document.pk])).status_code == 404
 

@@ -4,16 +4,14 @@ is told when too many wrong codes were tried."""
 import base64
 import datetime
 import re
-import time
 
 import pytest
 import segno
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.notice_setup import coming_agenda
+from tests.notice_setup import coming_agenda, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +20,6 @@ pytestmark = pytest.mark.django_db
 def agenda(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return coming_agenda()
-
-
-def code(device: TOTPDevice) -> str:
-    """The code the member's app shows now, computed from the device's key as the app does."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return f"{totp.token():06d}"
 
 
 def dark_modules(svg: str) -> str:
@@ -64,7 +55,7 @@ def test_too_many_wrong_codes_when_enrolling_say_when_to_try_again(agenda, clien
 
     wrong = client.post(enrol, {"code": "000000"})
     device.refresh_from_db()
-    too_soon = client.post(enrol, {"code": code(device)})  # the right code, but too soon
+    too_soon = client.post(enrol, {"code": totp_code(device)})  # the right code, but too soon
     device.refresh_from_db()
     until = timezone.localtime(device.throttling_failure_timestamp + datetime.timedelta(seconds=60))
 
@@ -79,7 +70,7 @@ def test_too_many_wrong_codes_when_enrolling_say_when_to_try_again(agenda, clien
 
     device.throttling_failure_timestamp -= datetime.timedelta(seconds=61)  # the minute has passed
     device.save()
-    done = client.post(enrol, {"code": code(device)})
+    done = client.post(enrol, {"code": totp_code(device)})
 
     assert done.status_code == 302
     assert TOTPDevice.objects.get(pk=device.pk).confirmed is True
@@ -95,7 +86,7 @@ def test_too_many_wrong_codes_for_a_confidential_document_say_when_to_try_again(
 
     client.post(verify, {"code": "000000", "next": document})
     device.refresh_from_db()
-    too_soon = client.post(verify, {"code": code(device), "next": document})
+    too_soon = client.post(verify, {"code": totp_code(device), "next": document})
 
     assert too_soon.status_code == 429
     assert "För många felaktiga koder har provats. Vänta till kl." in too_soon.content.decode()
