@@ -1,5 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 
 from committee import accounts
@@ -10,6 +12,8 @@ from minutes.views import adjustment, public
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    # Browsers ask for /favicon.ico where no page names its icon (a PDF opened in its own tab).
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
     # Login with throttling, and a password reset that sends from the site's address (committee/accounts.py).
     path("konto/login/", accounts.LoginView.as_view(), name="login"),
     path("konto/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),

@@ -143,3 +143,11 @@ def test_every_page_names_its_icon_and_the_icon_is_served(client):
     assert icon is not None
     assert finders.find("favicon.svg").endswith("static/favicon.svg")
     assert icon.group(1).endswith("favicon.svg")
+
+
+def test_the_browsers_own_icon_address_leads_to_the_icon(client):
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+
+    assert (response.status_code, response["Location"]) == (301, static("favicon.svg"))
