@@ -179,16 +179,20 @@ def store_document(
     return document
 
 
-def distributed(document: AgendaDocument) -> bool:
-    """Whether the members have had the document: it was there when the notice or its revision went out."""
-    notice = sent_notice(document.agenda_item.meeting)
-    return notice is not None and document.uploaded_at <= since(notice)
+def handed_out(meeting) -> datetime.datetime | None:
+    """When the members last had the agenda's documents: the notice's sending or its last revision (None: not yet)."""
+    notice = sent_notice(meeting)
+    return since(notice) if notice is not None else None
 
 
-def deletable(document: AgendaDocument) -> bool:
+def deletable(document: AgendaDocument, handed_out_at: datetime.datetime | None) -> bool:
     """A mistaken upload may be taken back until the members have had it or a § rests on it; after that a
     document is only replaced, so that what was sent stays on record."""
-    return document.basis_of_id is None and not distributed(document)
+    return document.basis_of_id is None and not _distributed(document, handed_out_at)
+
+
+def _distributed(document: AgendaDocument, handed_out_at: datetime.datetime | None) -> bool:
+    return handed_out_at is not None and document.uploaded_at <= handed_out_at
 
 
 def delete_document(document: AgendaDocument) -> None:
@@ -201,7 +205,7 @@ def delete_document(document: AgendaDocument) -> None:
             raise ValidationError(_("Only the latest version of a document can be removed."), code="replaced")
         if document.basis_of_id is not None:
             raise ValidationError(_("A § rests on the document: it cannot be removed."), code="basis")
-        if distributed(document):
+        if _distributed(document, handed_out(document.agenda_item.meeting)):
             raise ValidationError(
                 _("The members have had the document with the notice: replace it with a new version instead."),
                 code="distributed",

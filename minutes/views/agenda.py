@@ -22,12 +22,18 @@ from minutes import notice_revision
 from minutes.agenda import items as agenda_items
 from minutes.agenda import protocol as agenda_protocol
 from minutes.agenda.convert import office_converter
-from minutes.agenda.documents import delete_document, download_name, max_bytes, read_document, store_document
+from minutes.agenda.documents import (
+    deletable,
+    delete_document,
+    download_name,
+    handed_out,
+    max_bytes,
+    read_document,
+    store_document,
+)
 from minutes.agenda.forms import AgendaItemForm, DocumentForm, InviteeForm, ReplaceForm
 from minutes.forms import posted_number
 from minutes.models import AgendaDocument, AgendaInvitee, AgendaItem, Meeting
-from minutes.notice import sent_notice
-from minutes.notice_revision import since
 
 
 def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
@@ -208,15 +214,13 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     documents = list(agenda_item.documents.select_related("uploaded_by", "previous").order_by("date", "id"))
     current = [document for document in documents if not any(d.previous_id == document.pk for d in documents)]
     older = {document.pk: _versions(document, documents) for document in current}
-    notice = sent_notice(meeting)
-    handed_out = since(notice) if notice is not None else None
+    handed_out_at = handed_out(meeting)
     rows = [
         (
             document,
             older[document.pk],
             replace_forms.get(document.pk) or ReplaceForm(prefix=f"r{document.pk}"),
-            # as documents.deletable(), without a query per document
-            document.basis_of_id is None and (handed_out is None or document.uploaded_at > handed_out),
+            deletable(document, handed_out_at),
         )
         for document in current
     ]
